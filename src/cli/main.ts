@@ -1,0 +1,22 @@
+// The `mini-istiod` command line. Each subcommand lives in its own module under commands/
+// and registers itself on the root program.
+import { Command } from 'commander';
+import { VERSION } from '../version.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('mini-istiod')
+    .description(
+      'An Envoy xDS control plane for Istio config: serves Listeners, Routes, Clusters and Endpoints\n' +
+        'to Envoy sidecars, ingress gateways and proxyless gRPC clients.',
+    )
+    .version(VERSION)
+    .showHelpAfterError();
+  // commands: one line each, keep sorted
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
+}
