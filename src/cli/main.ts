@@ -2,6 +2,8 @@
 // and registers itself on the root program.
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerTranslate } from './commands/translate.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -14,6 +16,8 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError();
   // commands: one line each, keep sorted
+  registerAnalyze(program);
+  registerTranslate(program);
   return program;
 }
 

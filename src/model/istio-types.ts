@@ -251,7 +251,10 @@ export interface Subset {
 }
 
 export interface WorkloadSelector {
+  /** DestinationRule, PeerAuthentication, AuthorizationPolicy (istio.type.v1beta1.WorkloadSelector). */
   matchLabels?: Record<string, string>;
+  /** Sidecar and ServiceEntry (networking.v1alpha3.WorkloadSelector) use `labels` instead. */
+  labels?: Record<string, string>;
 }
 
 export interface DestinationRuleSpec {

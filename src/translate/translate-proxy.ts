@@ -1,0 +1,99 @@
+// One proxy's complete xDS configuration for one push: listeners, the route configurations
+// they name, clusters and their endpoints. Pure: the same (proxy, push) always gives the same
+// resources, each list sorted by name so output is stable for golden files and hashing.
+// Sidecar egress scoping is computed once here and handed to every builder, so listeners,
+// routes and clusters agree on which services the proxy sees.
+import { Cluster_DiscoveryType, type Cluster } from '../gen/envoy/config/cluster/v3/cluster_pb.js';
+import type { ClusterLoadAssignment } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
+import type { RouteConfiguration } from '../gen/envoy/config/route/v3/route_pb.js';
+import type { Proxy } from '../model/proxy.js';
+import type { PushContext } from '../model/push-context.js';
+import { buildClusters } from './cluster/build-clusters.js';
+import { buildEndpoints } from './endpoint/build-endpoints.js';
+import { buildListeners } from './listener/build-listeners.js';
+import { rdsNamesOf } from './listener/inspect.js';
+import { buildSidecarScope, type SidecarScope } from './listener/sidecar-scope.js';
+import { buildGatewayRouteConfigs } from './listener/gateway-route-configs.js';
+import { buildGrpcRouteConfig } from './route/route-config-grpc.js';
+import { buildSidecarRouteConfig } from './route/route-config-sidecar.js';
+import type { ProxyResources } from './types.js';
+
+export interface TranslateOptions {
+  /** Proxyless gRPC: the LDS names it subscribed to (default: every visible service port). */
+  listenerNames?: readonly string[];
+  /** Proxyless gRPC: the CDS names it subscribed to (default: every cluster its routes use). */
+  clusterNames?: readonly string[];
+}
+
+function byName<T extends { name: string }>(a: T, b: T): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function isEdsCluster(c: Cluster): boolean {
+  return (
+    c.clusterDiscoveryType.case === 'type' && c.clusterDiscoveryType.value === Cluster_DiscoveryType.EDS
+  );
+}
+
+function byClusterName(a: ClusterLoadAssignment, b: ClusterLoadAssignment): number {
+  return a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0;
+}
+
+function scopingFor(scope: SidecarScope) {
+  return {
+    includeService: scope.isServiceVisible,
+    includeVirtualService: (vs: { resource: { metadata: { namespace: string } }; hosts: readonly string[] }) =>
+      vs.hosts.some((h) => scope.isHostVisible(vs.resource.metadata.namespace, h)),
+  };
+}
+
+function buildRoutes(
+  proxy: Proxy,
+  push: PushContext,
+  scope: SidecarScope,
+  names: readonly string[],
+): RouteConfiguration[] {
+  if (proxy.type === 'router' && proxy.generator !== 'grpc') {
+    return buildGatewayRouteConfigs(proxy, push, names);
+  }
+  const out: RouteConfiguration[] = [];
+  for (const name of names) {
+    if (proxy.generator === 'grpc') {
+      const rc = buildGrpcRouteConfig(proxy, push, name, scopingFor(scope));
+      if (rc) out.push(rc);
+    } else if (/^\d+$/.test(name)) {
+      out.push(
+        buildSidecarRouteConfig({ proxy, push, listenerPort: Number(name), ...scopingFor(scope) }),
+      );
+    }
+  }
+  return out;
+}
+
+export function translateProxy(
+  proxy: Proxy,
+  push: PushContext,
+  opts: TranslateOptions = {},
+): ProxyResources {
+  const scope = buildSidecarScope(proxy, push);
+  const listeners = buildListeners(proxy, push, scope, { listenerNames: opts.listenerNames });
+  const rdsNames = [...new Set(listeners.flatMap(rdsNamesOf))];
+  const routes = buildRoutes(proxy, push, scope, rdsNames);
+  const clusters = buildClusters(proxy, push, {
+    isServiceVisible: scope.isServiceVisible,
+    isServicePortVisible: scope.isServicePortVisible,
+    names: opts.clusterNames,
+  });
+  // EDS exactly for the EDS clusters sent, so every one of them warms.
+  const endpoints = buildEndpoints(proxy, push, {
+    names: clusters.filter(isEdsCluster).map((c) => c.edsClusterConfig?.serviceName || c.name),
+    isServiceVisible: scope.isServiceVisible,
+  });
+  return {
+    listeners: [...listeners].sort(byName),
+    routes: [...routes].sort(byName),
+    clusters: [...clusters].sort(byName),
+    endpoints: [...endpoints].sort(byClusterName),
+    secrets: [],
+  };
+}

@@ -1,0 +1,65 @@
+import {
+  buildSnapshot,
+  diffSnapshots,
+  SnapshotCache,
+  type SnapshotChange,
+} from '../snapshot-cache.js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE } from '../type-urls.js';
+import { cluster, endpoints, listener } from './fixtures.js';
+
+describe('SnapshotCache', () => {
+  it('diffs per type and name: added, updated and removed', () => {
+    const before = buildSnapshot([
+      cluster('a'),
+      cluster('b'),
+      endpoints('a'),
+      listener('0.0.0.0_9080'),
+    ]);
+    const after = buildSnapshot([
+      cluster('a'),
+      cluster('b', 2),
+      cluster('c'),
+      listener('0.0.0.0_9080'),
+    ]);
+    const diff = diffSnapshots(before, after);
+    expect([...diff.keys()].sort()).toEqual([CLUSTER_TYPE, ENDPOINT_TYPE].sort());
+    expect([...(diff.get(CLUSTER_TYPE) ?? [])].sort()).toEqual(['b', 'c']);
+    expect([...(diff.get(ENDPOINT_TYPE) ?? [])]).toEqual(['a']);
+  });
+
+  it('notifies only the watchers of the node whose snapshot changed', () => {
+    const cache = new SnapshotCache();
+    const seen: SnapshotChange[] = [];
+    const other: SnapshotChange[] = [];
+    cache.watch('node-a', (c) => seen.push(c));
+    const unwatchB = cache.watch('node-b', (c) => other.push(c));
+    cache.setSnapshot('node-a', buildSnapshot([cluster('a')]));
+    expect(seen).toHaveLength(1);
+    expect(other).toHaveLength(0);
+
+    // Identical content is not a change.
+    cache.setSnapshot('node-a', buildSnapshot([cluster('a')]));
+    expect(seen).toHaveLength(1);
+
+    cache.setSnapshot('node-a', buildSnapshot([cluster('a', 5)]));
+    expect(seen).toHaveLength(2);
+    expect([...(seen[1].changed.get(CLUSTER_TYPE) ?? [])]).toEqual(['a']);
+
+    unwatchB();
+    cache.setSnapshot('node-b', buildSnapshot([cluster('b')]));
+    expect(other).toHaveLength(0);
+    expect(cache.watcherCount('node-b')).toBe(0);
+    expect(cache.nodeIds().sort()).toEqual(['node-a', 'node-b']);
+  });
+
+  it('notifies on a node’s first (even empty) snapshot so waiting streams can answer', () => {
+    const cache = new SnapshotCache();
+    const seen: SnapshotChange[] = [];
+    cache.watch('n', (c) => seen.push(c));
+    cache.setSnapshot('n', buildSnapshot([]));
+    expect(seen).toHaveLength(1);
+    expect(seen[0].changed.size).toBe(0);
+    cache.clearSnapshot('n');
+    expect(cache.getSnapshot('n')).toBeUndefined();
+  });
+});

@@ -1,0 +1,188 @@
+// One State-of-the-World ADS stream: subscriptions, ACK/NACK and nonce handling, and deciding
+// what to send when the node's snapshot changes. Transport-free: it writes through a StreamSink.
+import type { DiscoveryRequest } from '../gen/envoy/service/discovery/v3/discovery_pb.js';
+import { encodeDiscoveryResponse } from './codec.js';
+import { contentVersion, type XdsResource } from './resource.js';
+import type { Snapshot, SnapshotChange } from './snapshot-cache.js';
+import {
+  flushInPushOrder,
+  nackMessage,
+  type GatedTypeState,
+  type StreamSink,
+} from './stream-common.js';
+import { isFullStateType, isWildcardByDefault, warmingDependent } from './type-urls.js';
+
+interface SotwTypeState extends GatedTypeState {
+  wildcard: boolean;
+  names: Set<string>;
+  /** name → version of what the last response carried. */
+  sent: Map<string, string>;
+  /** Version reported by the client on its first request of this stream (reconnect). */
+  resumeVersion?: string;
+}
+
+export interface SotwStreamOptions {
+  /**
+   * When a reconnecting client's first request carries a version_info equal to what the server
+   * would send, skip that response (go-control-plane's behaviour). Off by default, like istiod,
+   * which always answers a new stream.
+   */
+  resumeOnMatchingVersion?: boolean;
+}
+
+export class SotwStream {
+  private readonly types = new Map<string, SotwTypeState>();
+  private snapshot: Snapshot | undefined;
+
+  constructor(
+    private readonly sink: StreamSink,
+    private readonly options: SotwStreamOptions = {},
+  ) {}
+
+  /** The node's snapshot when the stream opens (possibly not built yet). */
+  setInitialSnapshot(snapshot: Snapshot | undefined): void {
+    this.snapshot = snapshot;
+  }
+
+  onSnapshot(change: SnapshotChange): void {
+    this.snapshot = change.snapshot;
+    for (const [typeUrl, state] of this.types) {
+      const names = change.changed.get(typeUrl);
+      if (!names) continue;
+      if (state.wildcard || [...names].some((n) => state.names.has(n))) state.dirty = true;
+    }
+    this.flush();
+  }
+
+  handleRequest(req: DiscoveryRequest): void {
+    const typeUrl = req.typeUrl;
+    if (!typeUrl) return;
+    let state = this.types.get(typeUrl);
+    const requested = new Set(req.resourceNames);
+    if (!state) {
+      state = {
+        wildcard: false,
+        names: new Set(),
+        sent: new Map(),
+        pending: false,
+        dirty: false,
+        force: true,
+        requested: true,
+      };
+      if (req.versionInfo) state.resumeVersion = req.versionInfo;
+      this.types.set(typeUrl, state);
+      this.subscribe(typeUrl, state, requested, true);
+    } else {
+      // A nonce that is not the latest answers a response that has since been superseded; the
+      // client will send a fresh request for the latest one, so this one is ignored entirely.
+      if (req.responseNonce && req.responseNonce !== state.nonce) return;
+      if (req.responseNonce) {
+        state.pending = false;
+        const nack = nackMessage(req.errorDetail);
+        if (nack !== undefined) {
+          this.sink.status.nacked(
+            this.sink.conn,
+            typeUrl,
+            req.versionInfo,
+            req.responseNonce,
+            nack,
+          );
+        } else {
+          this.sink.status.acked(this.sink.conn, typeUrl, req.versionInfo, req.responseNonce);
+        }
+      } else {
+        // No nonce on a known type: the client restarted this subscription and forgot any
+        // response in flight; answer it afresh.
+        state.pending = false;
+        state.force = true;
+        state.requested = true;
+      }
+      if (this.subscribe(typeUrl, state, requested, false)) {
+        state.force = true;
+        state.requested = true;
+      }
+    }
+    this.flush();
+  }
+
+  /** Applies the requested names; true when something new was subscribed (needs a response). */
+  private subscribe(
+    typeUrl: string,
+    state: SotwTypeState,
+    requested: Set<string>,
+    first: boolean,
+  ): boolean {
+    const wildcard =
+      requested.has('*') ||
+      (requested.size === 0 && isWildcardByDefault(typeUrl) && (first || state.wildcard));
+    requested.delete('*');
+    const added = (wildcard && !state.wildcard) || [...requested].some((n) => !state.names.has(n));
+    state.wildcard = wildcard;
+    state.names = requested;
+    this.sink.status.subscribed(this.sink.conn, typeUrl, wildcard, requested);
+    return added;
+  }
+
+  private view(typeUrl: string, state: SotwTypeState): XdsResource[] {
+    const all = this.snapshot?.get(typeUrl);
+    if (!all) return [];
+    const picked = state.wildcard
+      ? [...all.values()]
+      : [...state.names].flatMap((n) => (all.has(n) ? [all.get(n) as XdsResource] : []));
+    return picked.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  private flush(): void {
+    if (!this.snapshot) return;
+    flushInPushOrder(this.types, (typeUrl, state) => this.respond(typeUrl, state));
+  }
+
+  private respond(typeUrl: string, state: SotwTypeState): void {
+    const resources = this.view(typeUrl, state);
+    const force = state.force;
+    state.dirty = false;
+    state.force = false;
+    const version = responseVersion(resources);
+    if (state.resumeVersion !== undefined) {
+      const resumed = this.options.resumeOnMatchingVersion && state.resumeVersion === version;
+      state.resumeVersion = undefined;
+      if (resumed) {
+        state.sent = new Map(resources.map((r) => [r.name, r.version]));
+        return;
+      }
+    }
+    if (!force && !this.differs(typeUrl, resources, state.sent)) return;
+    const nonce = this.sink.nextNonce();
+    const bytes = encodeDiscoveryResponse({
+      versionInfo: version,
+      resources: resources.map((r) => r.anyBytes),
+      typeUrl,
+      nonce,
+      controlPlaneId: this.sink.controlPlaneId,
+    });
+    state.nonce = nonce;
+    state.pending = true;
+    state.sent = new Map(resources.map((r) => [r.name, r.version]));
+    this.sink.write(bytes);
+    this.sink.status.sent(this.sink.conn, typeUrl, {
+      version,
+      nonce,
+      resourceCount: resources.length,
+      bytes: bytes.length,
+    });
+    const dependent = warmingDependent(typeUrl);
+    const dependentState = dependent ? this.types.get(dependent) : undefined;
+    if (dependentState) dependentState.force = true;
+  }
+
+  /** LDS/CDS: any difference (removals included); RDS/EDS: a new or changed resource. */
+  private differs(typeUrl: string, resources: XdsResource[], sent: Map<string, string>): boolean {
+    if (isFullStateType(typeUrl) && resources.length !== sent.size) return true;
+    return resources.some((r) => sent.get(r.name) !== r.version);
+  }
+}
+
+/** A stable version for a response: the hash of its names and resource versions. */
+export function responseVersion(resources: readonly XdsResource[]): string {
+  return contentVersion(resources.map((r) => `${r.name}\u0000${r.version}`).join('\n'));
+}

@@ -1,0 +1,172 @@
+// What the server knows about each connected proxy: the data behind proxy-status (what was sent,
+// what was ACKed, the last NACK and its error) and counters for a later /metrics endpoint.
+import { EventEmitter } from 'node:events';
+
+export type XdsProtocol = 'sotw' | 'delta';
+
+export interface SentInfo {
+  version: string;
+  nonce: string;
+  time: Date;
+  resourceCount: number;
+  bytes: number;
+}
+
+export interface AckInfo {
+  version: string;
+  nonce: string;
+  time: Date;
+}
+
+export interface NackInfo extends AckInfo {
+  message: string;
+}
+
+export interface TypeStatus {
+  typeUrl: string;
+  wildcard: boolean;
+  /** Explicitly subscribed names, sorted. */
+  names: string[];
+  lastSent?: SentInfo;
+  lastAck?: AckInfo;
+  lastNack?: NackInfo;
+}
+
+export interface ConnectionStatus {
+  connectionId: string;
+  nodeId: string;
+  protocol: XdsProtocol;
+  peer: string;
+  connectedAt: Date;
+  types: Map<string, TypeStatus>;
+}
+
+export interface XdsCounters {
+  streamsOpened: number;
+  streamsClosed: number;
+  pushes: number;
+  pushesByType: Record<string, number>;
+  nacks: number;
+  nacksByType: Record<string, number>;
+  bytesSent: number;
+}
+
+export interface XdsStatusEvents {
+  open: [ConnectionStatus];
+  close: [ConnectionStatus];
+  sent: [ConnectionStatus, TypeStatus];
+  ack: [ConnectionStatus, TypeStatus];
+  nack: [ConnectionStatus, TypeStatus];
+}
+
+/**
+ * Registry of live connections. NACKs are also kept per node and type beyond the connection's
+ * life, since a proxy that rejected config and reconnected is still worth reporting.
+ */
+export class XdsStatus extends EventEmitter<XdsStatusEvents> {
+  private readonly connections = new Map<string, ConnectionStatus>();
+  private readonly nodeNacks = new Map<string, Map<string, NackInfo>>();
+  readonly counters: XdsCounters = {
+    streamsOpened: 0,
+    streamsClosed: 0,
+    pushes: 0,
+    pushesByType: {},
+    nacks: 0,
+    nacksByType: {},
+    bytesSent: 0,
+  };
+
+  open(
+    connectionId: string,
+    nodeId: string,
+    protocol: XdsProtocol,
+    peer: string,
+  ): ConnectionStatus {
+    const conn: ConnectionStatus = {
+      connectionId,
+      nodeId,
+      protocol,
+      peer,
+      connectedAt: new Date(),
+      types: new Map(),
+    };
+    this.connections.set(connectionId, conn);
+    this.counters.streamsOpened++;
+    this.emit('open', conn);
+    return conn;
+  }
+
+  close(connectionId: string): void {
+    const conn = this.connections.get(connectionId);
+    if (!conn) return;
+    this.connections.delete(connectionId);
+    this.counters.streamsClosed++;
+    this.emit('close', conn);
+  }
+
+  get activeStreams(): number {
+    return this.connections.size;
+  }
+
+  list(): ConnectionStatus[] {
+    return [...this.connections.values()];
+  }
+
+  byNode(nodeId: string): ConnectionStatus[] {
+    return this.list().filter((c) => c.nodeId === nodeId);
+  }
+
+  /** The last NACK per type of a node, whether or not it is still connected. */
+  lastNacks(nodeId: string): ReadonlyMap<string, NackInfo> {
+    return this.nodeNacks.get(nodeId) ?? new Map();
+  }
+
+  typeStatus(conn: ConnectionStatus, typeUrl: string): TypeStatus {
+    let t = conn.types.get(typeUrl);
+    if (!t) conn.types.set(typeUrl, (t = { typeUrl, wildcard: false, names: [] }));
+    return t;
+  }
+
+  subscribed(
+    conn: ConnectionStatus,
+    typeUrl: string,
+    wildcard: boolean,
+    names: Iterable<string>,
+  ): void {
+    const t = this.typeStatus(conn, typeUrl);
+    t.wildcard = wildcard;
+    t.names = [...names].sort();
+  }
+
+  sent(conn: ConnectionStatus, typeUrl: string, info: Omit<SentInfo, 'time'>): void {
+    const t = this.typeStatus(conn, typeUrl);
+    t.lastSent = { ...info, time: new Date() };
+    this.counters.pushes++;
+    this.counters.pushesByType[typeUrl] = (this.counters.pushesByType[typeUrl] ?? 0) + 1;
+    this.counters.bytesSent += info.bytes;
+    this.emit('sent', conn, t);
+  }
+
+  acked(conn: ConnectionStatus, typeUrl: string, version: string, nonce: string): void {
+    const t = this.typeStatus(conn, typeUrl);
+    t.lastAck = { version, nonce, time: new Date() };
+    this.emit('ack', conn, t);
+  }
+
+  nacked(
+    conn: ConnectionStatus,
+    typeUrl: string,
+    version: string,
+    nonce: string,
+    message: string,
+  ): void {
+    const t = this.typeStatus(conn, typeUrl);
+    t.lastNack = { version, nonce, message, time: new Date() };
+    let perType = this.nodeNacks.get(conn.nodeId);
+    if (!perType) this.nodeNacks.set(conn.nodeId, (perType = new Map()));
+    perType.set(typeUrl, t.lastNack);
+    this.counters.nacks++;
+    this.counters.nacksByType[typeUrl] = (this.counters.nacksByType[typeUrl] ?? 0) + 1;
+    this.emit('nack', conn, t);
+  }
+}
