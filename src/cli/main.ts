@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerServe } from './commands/serve.js';
 import { registerTranslate } from './commands/translate.js';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   // commands: one line each, keep sorted
   registerAnalyze(program);
+  registerServe(program);
   registerTranslate(program);
   return program;
 }

@@ -67,9 +67,16 @@ export class SnapshotCache {
     const first = !this.snapshots.has(nodeId);
     this.snapshots.set(nodeId, snapshot);
     if (changed.size === 0 && !first) return changed;
+    // One failing watcher must not starve the node's other streams: notify all, then report.
+    let failure: { error: unknown } | undefined;
     for (const watcher of [...(this.watchers.get(nodeId) ?? [])]) {
-      watcher({ nodeId, snapshot, changed });
+      try {
+        watcher({ nodeId, snapshot, changed });
+      } catch (error) {
+        failure ??= { error };
+      }
     }
+    if (failure) throw failure.error;
     return changed;
   }
 

@@ -18,6 +18,10 @@ export interface AckInfo {
   time: Date;
 }
 
+/**
+ * `version` is what the client says it still runs (SotW `version_info`) or, for Delta, which has
+ * no such field, the system version of the rejected response; `nonce` names the rejected one.
+ */
 export interface NackInfo extends AckInfo {
   message: string;
 }

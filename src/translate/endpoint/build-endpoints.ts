@@ -22,6 +22,7 @@ export interface EndpointBuildOptions {
   names?: readonly string[];
   /** Same predicate as for clusters (Sidecar egress scoping). */
   isServiceVisible?: (service: Service) => boolean;
+  isServicePortVisible?: (service: Service, port: number) => boolean;
   /** Keep unhealthy endpoints as UNHEALTHY instead of dropping them (Istio drops by default). */
   sendUnhealthy?: boolean;
 }
@@ -68,6 +69,7 @@ export function edsClusterNames(
   proxy: Proxy,
   push: PushContext,
   services: readonly Service[],
+  isPortVisible: (service: Service, port: number) => boolean = () => true,
 ): string[] {
   const names: string[] = [];
   for (const svc of services) {
@@ -75,7 +77,7 @@ export function edsClusterNames(
     if (type !== Cluster_DiscoveryType.EDS && proxy.generator !== 'grpc') continue;
     const dr = push.destinationRule(proxy.namespace, svc.hostname, proxy.labels);
     for (const port of svc.ports) {
-      if (port.protocol === 'UDP') continue;
+      if (port.protocol === 'UDP' || !isPortVisible(svc, port.port)) continue;
       const policy = portTrafficPolicy(dr?.spec.trafficPolicy, port.port);
       const passthrough = (p: typeof policy): boolean =>
         proxy.generator !== 'grpc' && p?.loadBalancer?.simple === 'PASSTHROUGH';
@@ -101,6 +103,7 @@ export function buildEndpoints(
       proxy,
       push,
       push.servicesVisibleTo(proxy.namespace).filter((s) => pred(s)),
+      opts.isServicePortVisible,
     );
   const seen = new Set<string>();
   const out: ClusterLoadAssignment[] = [];

@@ -23,7 +23,7 @@ export function buildListeners(
   scope: SidecarScope,
   opts: ListenerOptions = {},
 ): Listener[] {
-  if (proxy.generator === 'grpc') return buildGrpcListeners(proxy, scope, opts.listenerNames);
+  if (proxy.generator === 'grpc') return buildGrpcListeners(proxy, push, scope, opts.listenerNames);
   if (proxy.type === 'router') return buildGatewayListeners(proxy, push);
   return [
     buildVirtualOutboundListener(scope.outboundTrafficPolicy),

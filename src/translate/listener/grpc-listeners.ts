@@ -8,6 +8,7 @@ import { anyPack } from '@bufbuild/protobuf/wkt';
 import { ListenerSchema, type Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
 import { HttpConnectionManagerSchema } from '../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import type { Proxy } from '../../model/proxy.js';
+import type { PushContext } from '../../model/push-context.js';
 import type { Service } from '../../model/service.js';
 import { outboundClusterName } from '../common/cluster-name.js';
 import { grpcHttpFilters } from './http-filters.js';
@@ -17,19 +18,22 @@ import type { SidecarScope } from './sidecar-scope.js';
 export const GRPC_INBOUND_LISTENER_PREFIX = 'xds.istio.io/grpc/lds/inbound/';
 
 /** `reviews`, `reviews.default`, `reviews.default.svc` or the FQDN, for a proxy in `namespace`. */
-export function resolveGrpcHost(host: string, services: readonly Service[], namespace: string): Service | undefined {
-  const exact = services.find((s) => s.hostname === host);
-  if (exact) return exact;
+export function resolveGrpcHost(
+  host: string,
+  services: readonly Service[],
+  namespace: string,
+  domainSuffix: string,
+): Service | undefined {
   const parts = host.split('.');
-  const candidates =
+  const fqdn =
     parts.length === 1
-      ? [`${host}.${namespace}.svc.`]
+      ? `${host}.${namespace}.svc.${domainSuffix}`
       : parts.length === 2
-        ? [`${host}.svc.`]
+        ? `${host}.svc.${domainSuffix}`
         : parts.length === 3 && parts[2] === 'svc'
-          ? [`${host}.`]
-          : [];
-  return services.find((s) => candidates.some((c) => s.hostname.startsWith(c) && s.hostname.split('.').length === c.split('.').length));
+          ? `${host}.${domainSuffix}`
+          : host;
+  return services.find((s) => s.hostname === fqdn) ?? services.find((s) => s.hostname === host);
 }
 
 function splitHostPort(name: string): { host: string; port: number } | undefined {
@@ -41,7 +45,7 @@ function splitHostPort(name: string): { host: string; port: number } | undefined
 }
 
 function apiListener(name: string, rds: string): Listener {
-  const hcm = buildHttpConnectionManager({ role: 'grpc', statPrefix: '', rds, httpFilters: grpcHttpFilters() });
+  const hcm = buildHttpConnectionManager({ role: 'grpc', statPrefix: name, rds, httpFilters: grpcHttpFilters() });
   return create(ListenerSchema, {
     name,
     apiListener: { apiListener: anyPack(HttpConnectionManagerSchema, hcm) },
@@ -50,6 +54,7 @@ function apiListener(name: string, rds: string): Listener {
 
 export function buildGrpcListeners(
   proxy: Proxy,
+  push: PushContext,
   scope: SidecarScope,
   requestedNames?: readonly string[],
 ): Listener[] {
@@ -67,7 +72,7 @@ export function buildGrpcListeners(
     if (name.startsWith(GRPC_INBOUND_LISTENER_PREFIX)) continue;
     const hp = splitHostPort(name);
     if (!hp) continue;
-    const svc = resolveGrpcHost(hp.host, scope.services, proxy.namespace);
+    const svc = resolveGrpcHost(hp.host, scope.services, proxy.namespace, push.mesh.domainSuffix);
     if (!svc || !svc.ports.some((p) => p.port === hp.port)) continue;
     out.push(apiListener(name, outboundClusterName(hp.port, undefined, svc.hostname)));
   }

@@ -39,8 +39,10 @@ export function buildHttpConnectionManager(opts: HcmOptions): HttpConnectionMana
           }),
         };
   if (opts.role === 'grpc') {
-    // Proxyless gRPC reads only rds/route_config and http_filters.
+    // Proxyless gRPC reads only rds/route_config and http_filters; stat_prefix is still
+    // required by Envoy's proto validation.
     return create(HttpConnectionManagerSchema, {
+      statPrefix: opts.statPrefix,
       routeSpecifier,
       httpFilters: opts.httpFilters,
     });

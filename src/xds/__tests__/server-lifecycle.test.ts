@@ -59,6 +59,30 @@ describe('ADS server lifecycle and isolation', () => {
     expect(h.server.status.counters.pushesByType[CLUSTER_TYPE]).toBe(2 + 5 + 1);
   });
 
+  it('fans one push out to 200 streams of 200 proxies sharing the same encoded resources', async () => {
+    h = await startHarness();
+    const shared = [cluster('c1'), cluster('c2')];
+    const ids = Array.from(
+      { length: 200 },
+      (_, i) => `sidecar~10.1.0.${i}~p${i}.default~default.svc.cluster.local`,
+    );
+    for (const id of ids) h.cache.setSnapshot(id, buildSnapshot(shared));
+    const clients = ids.map((id) => h.sotw(id));
+    for (const c of clients) c.subscribe(CLUSTER_TYPE);
+    for (const c of clients) c.ack(await c.nextMessage(CLUSTER_TYPE, 5000));
+
+    const update = [...shared, cluster('c3')];
+    const started = Date.now();
+    for (const id of ids) h.cache.setSnapshot(id, buildSnapshot(update));
+    const got = await Promise.all(clients.map((c) => c.next(CLUSTER_TYPE, 5000)));
+    const elapsed = Date.now() - started;
+    expect(got.every((r) => r.message.resources.length === 3)).toBe(true);
+    // Every stream sent the same bytes apart from its nonce: the response version is shared.
+    expect(new Set(got.map((r) => r.message.versionInfo)).size).toBe(1);
+    expect(elapsed).toBeLessThan(3000);
+    expect(h.server.activeStreams).toBe(200);
+  });
+
   it('shuts down gracefully: queued responses are delivered, then every stream ends with OK', async () => {
     const closedInfos: StreamInfo[] = [];
     h = await startHarness({ onStreamClose: (i) => closedInfos.push(i) });

@@ -62,4 +62,18 @@ describe('SnapshotCache', () => {
     cache.clearSnapshot('n');
     expect(cache.getSnapshot('n')).toBeUndefined();
   });
+
+  it('notifies every watcher even when one throws, then reports the error', () => {
+    const cache = new SnapshotCache();
+    let reached = false;
+    cache.watch('n', () => {
+      throw new Error('broken stream');
+    });
+    cache.watch('n', () => {
+      reached = true;
+    });
+    expect(() => cache.setSnapshot('n', buildSnapshot([cluster('a')]))).toThrow('broken stream');
+    expect(reached).toBe(true);
+    expect(cache.getSnapshot('n')?.get(CLUSTER_TYPE)?.has('a')).toBe(true);
+  });
 });

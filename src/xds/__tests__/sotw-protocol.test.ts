@@ -304,7 +304,9 @@ describe('SotW ADS over a real gRPC connection', () => {
     expect(await c.none(LISTENER_TYPE, 200)).toBe(true);
     // A request of the client's own is answered at once.
     c.subscribe(ENDPOINT_TYPE, ['c1']);
-    expect(names(await c.nextMessage(ENDPOINT_TYPE))).toEqual(['c1']);
+    const eds = await c.nextMessage(ENDPOINT_TYPE);
+    expect(names(eds)).toEqual(['c1']);
+    c.ack(eds, ['c1']);
     c.ack(cds);
     const cds2 = await c.nextMessage(CLUSTER_TYPE);
     expect(names(cds2)).toContain('c9');

@@ -1,5 +1,5 @@
 import { buildClusters } from '../build-clusters.js';
-import { byName, clusterJson, world } from './helpers.js';
+import { byName, clusterJson, getPath, world } from './helpers.js';
 import { MESH, PRODUCTPAGE, REVIEWS } from './fixtures.js';
 
 describe('default outbound cluster (no DestinationRule)', () => {
@@ -130,9 +130,7 @@ describe('default outbound cluster (no DestinationRule)', () => {
       ],
     });
     expect(c.transport_socket_matches).toBeUndefined();
-    expect(
-      (c.metadata as Record<string, Record<string, unknown>>).filter_metadata.istio.external,
-    ).toBe(true);
+    expect(getPath(c, 'metadata.filter_metadata.istio.external')).toBe(true);
   });
 
   it('DNS_ROUND_ROBIN → LOGICAL_DNS with exactly one endpoint', () => {

@@ -1,0 +1,219 @@
+// The Istio-aware heart of `serve`: config sources feed the validating store; each debounced
+// change builds one immutable push context, then every connected proxy's config is translated
+// and handed to the snapshot cache, which pushes only what changed to each proxy. The xDS layer
+// below knows nothing of Istio; this is the only place the two meet.
+import type { Node } from '../gen/envoy/config/core/v3/base_pb.js';
+import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../model/config.js';
+import { ConfigStore, isEndpointOnly, type StoreChange } from '../model/config-store.js';
+import { buildPushContext } from '../model/build-push-context.js';
+import type { Proxy } from '../model/proxy.js';
+import { parseProxy } from '../model/proxy-identity.js';
+import type { PushContext } from '../model/push-context.js';
+import { formatConfigError } from '../model/validation/types.js';
+import type { ConfigSource, SourceUpdate } from '../sources/types.js';
+import { translateProxy } from '../translate/translate-proxy.js';
+import type { ProxyResources } from '../translate/types.js';
+import { AdsServer } from '../xds/ads-server.js';
+import { Debouncer } from '../xds/debounce.js';
+import { SnapshotCache } from '../xds/snapshot-cache.js';
+import { XdsStatus } from '../xds/status.js';
+import { ResourceInterner, snapshotOf } from './proxy-snapshot.js';
+import { PushHistory, type PushRecord } from './push-history.js';
+
+export interface DiscoveryServerOptions {
+  sources: ConfigSource[];
+  mesh?: Partial<MeshConfig>;
+  /** Push debounce quiet window and upper bound (ms). */
+  debounceMs?: number;
+  debounceMaxMs?: number;
+  log?: (line: string) => void;
+}
+
+interface ConnectedProxy {
+  proxy: Proxy;
+  node: Node;
+  streams: number;
+  resources?: ProxyResources;
+}
+
+interface PendingPush {
+  endpointOnly: boolean;
+  reasons: Set<string>;
+}
+
+export class DiscoveryServer {
+  readonly store = new ConfigStore();
+  readonly cache = new SnapshotCache();
+  readonly status = new XdsStatus();
+  readonly ads: AdsServer;
+  readonly mesh: MeshConfig;
+  readonly history = new PushHistory();
+  private push: PushContext;
+  private readonly proxies = new Map<string, ConnectedProxy>();
+  private readonly debouncer: Debouncer<PendingPush>;
+  private readonly log: (line: string) => void;
+  private lastReportedErrors = '';
+  private started = false;
+
+  constructor(private readonly options: DiscoveryServerOptions) {
+    this.mesh = { ...DEFAULT_MESH_CONFIG, ...options.mesh };
+    this.log = options.log ?? (() => {});
+    this.push = buildPushContext(this.store.snapshot(), this.mesh, '0');
+    this.debouncer = new Debouncer<PendingPush>({
+      quietMs: options.debounceMs ?? 100,
+      maxDelayMs: options.debounceMaxMs ?? 1000,
+      merge: (a, b) => ({
+        endpointOnly: a.endpointOnly && b.endpointOnly,
+        reasons: new Set([...a.reasons, ...b.reasons]),
+      }),
+      onPush: (p) => this.pushAll(p),
+      onError: (err) => this.log(`push failed: ${err instanceof Error ? err.stack : String(err)}`),
+    });
+    this.ads = new AdsServer({
+      cache: this.cache,
+      status: this.status,
+      controlPlaneId: 'mini-istiod',
+      onStreamOpen: (node) => this.onStreamOpen(node),
+      onStreamClose: (info) => this.onStreamClose(info.nodeId),
+    });
+  }
+
+  /** Loads every source (the initial state is complete before the first proxy is served). */
+  async start(): Promise<void> {
+    for (const source of this.options.sources) {
+      await source.start((updates) => this.onSourceUpdates(updates));
+    }
+    this.started = true;
+    this.rebuildPushContext();
+  }
+
+  get ready(): boolean {
+    return this.started;
+  }
+
+  get pushContext(): PushContext {
+    return this.push;
+  }
+
+  connectedProxies(): { nodeId: string; proxy: Proxy; resources?: ProxyResources }[] {
+    return [...this.proxies].map(([nodeId, p]) => ({
+      nodeId,
+      proxy: p.proxy,
+      resources: p.resources,
+    }));
+  }
+
+  /** The proxy's current config (translated now for a proxy that is not connected). */
+  configFor(nodeId: string): ProxyResources | undefined {
+    return this.proxies.get(nodeId)?.resources;
+  }
+
+  async stop(): Promise<void> {
+    this.debouncer.stop();
+    await this.ads.shutdown();
+    for (const s of this.options.sources) await s.stop();
+  }
+
+  private onSourceUpdates(updates: SourceUpdate[]): void {
+    const change = this.store.apply(updates);
+    this.reportErrors();
+    if (!this.started || change.changedKeys.length === 0) return;
+    this.debouncer.push({ endpointOnly: isEndpointOnly(change), reasons: reasonsOf(change) });
+  }
+
+  private reportErrors(): void {
+    const lines = this.store
+      .errors()
+      .filter((e) => e.severity === 'Error')
+      .map(formatConfigError);
+    const text = lines.join('\n');
+    if (text === this.lastReportedErrors) return;
+    this.lastReportedErrors = text;
+    if (lines.length === 0) this.log('config: all resources valid');
+    else
+      this.log(
+        `config: ${lines.length} problem(s); rejected resources keep their last valid version\n  ${lines.join('\n  ')}`,
+      );
+  }
+
+  private rebuildPushContext(): void {
+    this.push = buildPushContext(
+      this.store.snapshot(),
+      this.mesh,
+      String(this.store.currentVersion()),
+    );
+  }
+
+  private pushAll(p: PendingPush): void {
+    const started = performance.now();
+    this.rebuildPushContext();
+    const interner = new ResourceInterner();
+    let changedProxies = 0;
+    for (const [nodeId, connected] of this.proxies) {
+      if (this.translateInto(nodeId, connected, interner)) changedProxies++;
+    }
+    const record: PushRecord = {
+      version: this.push.version,
+      time: new Date(),
+      endpointOnly: p.endpointOnly,
+      reasons: [...p.reasons].sort(),
+      proxies: this.proxies.size,
+      changedProxies,
+      durationMs: performance.now() - started,
+      resourcesEncoded: interner.encoded,
+      resourcesShared: interner.reused,
+    };
+    this.history.add(record);
+    this.log(
+      `push ${record.version}: ${changedProxies}/${record.proxies} proxies changed in ${record.durationMs.toFixed(1)} ms (${record.reasons.join(', ')})`,
+    );
+  }
+
+  /** Translates one proxy and stores its snapshot; returns whether anything changed for it. */
+  private translateInto(
+    nodeId: string,
+    connected: ConnectedProxy,
+    interner: ResourceInterner,
+  ): boolean {
+    const reparsed = parseProxy(nodeId, metadataOf(connected.node), this.push);
+    if (reparsed.ok) connected.proxy = reparsed.value;
+    connected.resources = translateProxy(connected.proxy, this.push);
+    const diff = this.cache.setSnapshot(nodeId, snapshotOf(connected.resources, interner));
+    return diff.size > 0;
+  }
+
+  private onStreamOpen(node: Node): string {
+    const nodeId = node.id;
+    const parsed = parseProxy(nodeId, metadataOf(node), this.push);
+    if (!parsed.ok) throw new Error(parsed.error);
+    const existing = this.proxies.get(nodeId);
+    if (existing) {
+      existing.streams++;
+      existing.node = node;
+      return nodeId;
+    }
+    const connected: ConnectedProxy = { proxy: parsed.value, node, streams: 1 };
+    this.proxies.set(nodeId, connected);
+    this.translateInto(nodeId, connected, new ResourceInterner());
+    this.log(`proxy connected: ${nodeId}`);
+    return nodeId;
+  }
+
+  private onStreamClose(nodeId: string): void {
+    const connected = this.proxies.get(nodeId);
+    if (!connected) return;
+    connected.streams--;
+    if (connected.streams > 0) return;
+    this.proxies.delete(nodeId);
+    this.cache.clearSnapshot(nodeId);
+    this.log(`proxy disconnected: ${nodeId}`);
+  }
+}
+
+function metadataOf(node: Node): Record<string, unknown> {
+  return (node.metadata ?? {}) as Record<string, unknown>;
+}
+
+function reasonsOf(change: StoreChange): Set<string> {
+  return new Set(change.changedKinds);
+}

@@ -1,0 +1,35 @@
+// The last pushes, for /debug/push_status and metrics.
+
+export interface PushRecord {
+  version: string;
+  time: Date;
+  endpointOnly: boolean;
+  /** Kinds whose change triggered the push. */
+  reasons: string[];
+  proxies: number;
+  changedProxies: number;
+  durationMs: number;
+  resourcesEncoded: number;
+  resourcesShared: number;
+}
+
+export class PushHistory {
+  private readonly records: PushRecord[] = [];
+  total = 0;
+
+  constructor(private readonly limit = 50) {}
+
+  add(r: PushRecord): void {
+    this.total++;
+    this.records.push(r);
+    if (this.records.length > this.limit) this.records.shift();
+  }
+
+  recent(): readonly PushRecord[] {
+    return this.records;
+  }
+
+  last(): PushRecord | undefined {
+    return this.records[this.records.length - 1];
+  }
+}
