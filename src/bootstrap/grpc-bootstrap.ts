@@ -68,6 +68,9 @@ export function buildGrpcBootstrap(
   return bootstrap;
 }
 
-export function formatGrpcBootstrap(id: BootstrapIdentity, opts: { certDir?: string } = {}): string {
+export function formatGrpcBootstrap(
+  id: BootstrapIdentity,
+  opts: { certDir?: string } = {},
+): string {
   return `${JSON.stringify(buildGrpcBootstrap(id, opts), null, 2)}\n`;
 }

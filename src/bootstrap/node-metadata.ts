@@ -8,7 +8,7 @@ import type { BootstrapIdentity } from './bootstrap-options.js';
  * The Istio release whose proxy a bootstrap impersonates. istiod gates a few behaviours on the
  * proxy's ISTIO_VERSION; claiming a current release gets current behaviour.
  */
-export const ISTIO_PROXY_VERSION = '1.27.0';
+export const ISTIO_PROXY_VERSION = '1.31.0';
 
 /** istiod's default cluster id and mesh id for a single-cluster mesh. */
 const CLUSTER_ID = 'Kubernetes';
@@ -19,8 +19,7 @@ const MESH_ID = 'cluster.local';
  * canonical-name label, else `app`, else the workload (pod) name.
  */
 export function serviceCluster(id: BootstrapIdentity): string {
-  const name =
-    id.labels?.['service.istio.io/canonical-name'] ?? id.labels?.app ?? id.podName;
+  const name = id.labels?.['service.istio.io/canonical-name'] ?? id.labels?.app ?? id.podName;
   return `${name}.${id.namespace}`;
 }
 

@@ -27,5 +27,10 @@ export function parseXdsAddress(text: string): XdsAddress | string {
   }
   const family = isIP(host);
   if (bracketed && family !== 6) return bad;
-  return { host, port, isIp: family !== 0, uri: family === 6 ? `[${host}]:${port}` : `${host}:${port}` };
+  return {
+    host,
+    port,
+    isIp: family !== 0,
+    uri: family === 6 ? `[${host}]:${port}` : `${host}:${port}`,
+  };
 }

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerBootstrap } from './commands/bootstrap.js';
 import { registerServe } from './commands/serve.js';
 import { registerTranslate } from './commands/translate.js';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   // commands: one line each, keep sorted
   registerAnalyze(program);
+  registerBootstrap(program);
   registerServe(program);
   registerTranslate(program);
   return program;

@@ -3,6 +3,9 @@
 import { formatConfigError } from '../model/validation/types.js';
 import type { DiscoveryServer } from '../server/discovery-server.js';
 import { configDumpJson } from '../translate/config-dump.js';
+import { describeWorkload } from './describe.js';
+import { serverMetrics } from './metrics.js';
+import { ackTracker } from './sync-diff.js';
 import { syncStatus } from './sync-status.js';
 
 export interface DebugResponse {
@@ -72,5 +75,32 @@ export function debugRoutes(d: DiscoveryServer): Map<string, (url: URL) => Debug
   routes.set('/debug/push_status', () =>
     json({ totalPushes: d.history.total, recent: d.history.recent(), counters: d.status.counters }),
   );
+  // Collectors subscribe now, when the server starts, so they see every event of the run.
+  const metrics = serverMetrics(d);
+  const acks = ackTracker(d);
+  routes.set('/metrics', () => ({
+    status: 200,
+    body: metrics.render(),
+    contentType: 'text/plain; version=0.0.4; charset=utf-8',
+  }));
+  routes.set('/debug/sync_diff', (url) => {
+    const id = url.searchParams.get('proxyID') ?? '';
+    const diffs = acks.diff(id);
+    if (diffs.length === 0) {
+      return {
+        status: 404,
+        body: `proxy ${JSON.stringify(id)} is not connected; see /debug/syncz\n`,
+      };
+    }
+    return json(diffs);
+  });
+  routes.set('/debug/describe', (url) => {
+    const id = url.searchParams.get('proxyID') ?? '';
+    const found = describeWorkload(d, id);
+    if (!found) {
+      return { status: 404, body: `no workload or connected proxy ${JSON.stringify(id)}\n` };
+    }
+    return json(found);
+  });
   return routes;
 }

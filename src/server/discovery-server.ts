@@ -54,6 +54,7 @@ export class DiscoveryServer {
   private readonly log: (line: string) => void;
   private lastReportedErrors = '';
   private started = false;
+  private readonly storeChangeListeners: ((change: StoreChange) => void)[] = [];
 
   constructor(private readonly options: DiscoveryServerOptions) {
     this.mesh = { ...DEFAULT_MESH_CONFIG, ...options.mesh };
@@ -108,6 +109,11 @@ export class DiscoveryServer {
     return this.proxies.get(nodeId)?.resources;
   }
 
+  /** Called after every applied source update (metrics count config events from it). */
+  onStoreChange(listener: (change: StoreChange) => void): void {
+    this.storeChangeListeners.push(listener);
+  }
+
   async stop(): Promise<void> {
     this.debouncer.stop();
     await this.ads.shutdown();
@@ -116,6 +122,7 @@ export class DiscoveryServer {
 
   private onSourceUpdates(updates: SourceUpdate[]): void {
     const change = this.store.apply(updates);
+    for (const listener of this.storeChangeListeners) listener(change);
     this.reportErrors();
     if (!this.started || change.changedKeys.length === 0) return;
     this.debouncer.push({ endpointOnly: isEndpointOnly(change), reasons: reasonsOf(change) });

@@ -15,6 +15,7 @@ export interface PushRecord {
 
 export class PushHistory {
   private readonly records: PushRecord[] = [];
+  private readonly listeners: ((r: PushRecord) => void)[] = [];
   total = 0;
 
   constructor(private readonly limit = 50) {}
@@ -23,6 +24,12 @@ export class PushHistory {
     this.total++;
     this.records.push(r);
     if (this.records.length > this.limit) this.records.shift();
+    for (const listener of this.listeners) listener(r);
+  }
+
+  /** Called with every push from now on (metrics keep whole-life histograms, not just `limit`). */
+  onRecord(listener: (r: PushRecord) => void): void {
+    this.listeners.push(listener);
   }
 
   recent(): readonly PushRecord[] {

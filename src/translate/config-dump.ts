@@ -37,7 +37,10 @@ export function buildConfigDump(res: ProxyResources, opts: ConfigDumpOptions = {
   });
   const clusters = create(ClustersConfigDumpSchema, {
     versionInfo,
-    dynamicActiveClusters: res.clusters.map((c) => ({ versionInfo, cluster: anyPack(ClusterSchema, c) })),
+    dynamicActiveClusters: res.clusters.map((c) => ({
+      versionInfo,
+      cluster: anyPack(ClusterSchema, c),
+    })),
   });
   const routes = create(RoutesConfigDumpSchema, {
     dynamicRouteConfigs: res.routes.map((r) => ({

@@ -46,7 +46,8 @@ function duplicates(type: string, names: readonly string[]): ConsistencyFinding[
 
 function isEds(c: Cluster): boolean {
   return (
-    c.clusterDiscoveryType.case === 'type' && c.clusterDiscoveryType.value === Cluster_DiscoveryType.EDS
+    c.clusterDiscoveryType.case === 'type' &&
+    c.clusterDiscoveryType.value === Cluster_DiscoveryType.EDS
   );
 }
 
@@ -79,10 +80,22 @@ function isDeliberatelyDangling(name: string): boolean {
 
 export function checkConsistency(res: ProxyResources): ConsistencyReport {
   const findings: ConsistencyFinding[] = [
-    ...duplicates('listeners', res.listeners.map((l) => l.name)),
-    ...duplicates('routes', res.routes.map((r) => r.name)),
-    ...duplicates('clusters', res.clusters.map((c) => c.name)),
-    ...duplicates('endpoints', res.endpoints.map((e) => e.clusterName)),
+    ...duplicates(
+      'listeners',
+      res.listeners.map((l) => l.name),
+    ),
+    ...duplicates(
+      'routes',
+      res.routes.map((r) => r.name),
+    ),
+    ...duplicates(
+      'clusters',
+      res.clusters.map((c) => c.name),
+    ),
+    ...duplicates(
+      'endpoints',
+      res.endpoints.map((e) => e.clusterName),
+    ),
   ];
   const routeNames = new Set(res.routes.map((r) => r.name));
   const clusterNames = new Set(res.clusters.map((c) => c.name));
@@ -92,7 +105,12 @@ export function checkConsistency(res: ProxyResources): ConsistencyReport {
   for (const l of res.listeners) {
     for (const name of rdsNamesOf(l)) {
       if (!routeNames.has(name)) {
-        findings.push({ kind: 'missing-route-config', from: `listener ${l.name}`, name, allowed: false });
+        findings.push({
+          kind: 'missing-route-config',
+          from: `listener ${l.name}`,
+          name,
+          allowed: false,
+        });
       }
     }
     for (const hcm of httpConnectionManagersOf(l)) {
@@ -117,13 +135,23 @@ export function checkConsistency(res: ProxyResources): ConsistencyReport {
   for (const rc of [...res.routes, ...inlineRoutes]) {
     for (const ref of routeClusterRefs(rc)) {
       if (!clusterNames.has(ref.name)) {
-        findings.push({ kind: 'missing-cluster', from: ref.from, name: ref.name, allowed: isDeliberatelyDangling(ref.name) });
+        findings.push({
+          kind: 'missing-cluster',
+          from: ref.from,
+          name: ref.name,
+          allowed: isDeliberatelyDangling(ref.name),
+        });
       }
     }
   }
   for (const c of res.clusters) {
     if (isEds(c) && !claNames.has(edsServiceName(c))) {
-      findings.push({ kind: 'missing-endpoints', from: `cluster ${c.name}`, name: edsServiceName(c), allowed: false });
+      findings.push({
+        kind: 'missing-endpoints',
+        from: `cluster ${c.name}`,
+        name: edsServiceName(c),
+        allowed: false,
+      });
     }
   }
   // A reference repeated by sibling chains (mTLS + plaintext) is one finding.

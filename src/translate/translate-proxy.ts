@@ -31,7 +31,8 @@ function byName<T extends { name: string }>(a: T, b: T): number {
 
 function isEdsCluster(c: Cluster): boolean {
   return (
-    c.clusterDiscoveryType.case === 'type' && c.clusterDiscoveryType.value === Cluster_DiscoveryType.EDS
+    c.clusterDiscoveryType.case === 'type' &&
+    c.clusterDiscoveryType.value === Cluster_DiscoveryType.EDS
   );
 }
 
@@ -42,8 +43,10 @@ function byClusterName(a: ClusterLoadAssignment, b: ClusterLoadAssignment): numb
 function scopingFor(scope: SidecarScope) {
   return {
     includeService: scope.isServiceVisible,
-    includeVirtualService: (vs: { resource: { metadata: { namespace: string } }; hosts: readonly string[] }) =>
-      vs.hosts.some((h) => scope.isHostVisible(vs.resource.metadata.namespace, h)),
+    includeVirtualService: (vs: {
+      resource: { metadata: { namespace: string } };
+      hosts: readonly string[];
+    }) => vs.hosts.some((h) => scope.isHostVisible(vs.resource.metadata.namespace, h)),
   };
 }
 

@@ -33,7 +33,10 @@ export interface TranslateCommandResult {
 /** `k=v,k2=v2` → labels; an entry without `=` is an error. */
 export function parseLabelList(text: string): Record<string, string> | string {
   const labels: Record<string, string> = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter((s) => s !== '')) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
     const eq = part.indexOf('=');
     if (eq <= 0) return `--labels: "${part}" is not key=value`;
     labels[part.slice(0, eq)] = part.slice(eq + 1);
@@ -70,7 +73,11 @@ export async function runTranslate(opts: TranslateCommandOptions): Promise<Trans
   const store = new ConfigStore();
   store.apply(await loadConfigPaths(opts.file));
   const stderr = store.errors().map(formatConfigError);
-  const push = buildPushContext(store.snapshot(), DEFAULT_MESH_CONFIG, String(store.currentVersion()));
+  const push = buildPushContext(
+    store.snapshot(),
+    DEFAULT_MESH_CONFIG,
+    String(store.currentVersion()),
+  );
 
   const parsed = parseProxy(opts.nodeId, metadata, push);
   if (!parsed.ok) return { stderr: [...stderr, parsed.error], exitCode: 2 };
@@ -86,9 +93,14 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function registerTranslate(program: Command): void {
   program
     .command('translate')
-    .description("Print the Envoy config istiod would send one proxy, as an Envoy admin config dump")
+    .description(
+      'Print the Envoy config istiod would send one proxy, as an Envoy admin config dump',
+    )
     .requiredOption('-f, --file <path>', 'config file or directory (repeatable)', collect, [])
-    .requiredOption('--node-id <id>', 'proxy node id: <type>~<ip>~<pod>.<ns>~<ns>.svc.cluster.local')
+    .requiredOption(
+      '--node-id <id>',
+      'proxy node id: <type>~<ip>~<pod>.<ns>~<ns>.svc.cluster.local',
+    )
     .option('--labels <k=v,...>', 'workload labels (else taken from the Pod in the config)')
     .option('--metadata <json>', 'node metadata as a JSON object (NAMESPACE, GENERATOR, ...)')
     .option('-o, --output <format>', 'json or yaml', 'json')

@@ -46,7 +46,9 @@ export class KubeHttp {
           const body = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 299) {
-            reject(new KubeHttpError(status, `GET ${path}: HTTP ${status}: ${statusMessage(body)}`));
+            reject(
+              new KubeHttpError(status, `GET ${path}: HTTP ${status}: ${statusMessage(body)}`),
+            );
             return;
           }
           try {

@@ -11,7 +11,9 @@ export interface ObjectId {
 }
 
 export function originOf(id: ObjectId): string {
-  return id.namespace ? `k8s://${id.kind}/${id.namespace}/${id.name}` : `k8s://${id.kind}/${id.name}`;
+  return id.namespace
+    ? `k8s://${id.kind}/${id.namespace}/${id.name}`
+    : `k8s://${id.kind}/${id.name}`;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
@@ -35,7 +37,11 @@ export function objectIdentity(
  * The object as the model reads it: apiVersion/kind filled in (list items carry neither) and
  * metadata.managedFields dropped (server-side apply bookkeeping, large and meaningless here).
  */
-export function toRawObject(obj: Record<string, unknown>, apiVersion: string, kind: string): RawObject {
+export function toRawObject(
+  obj: Record<string, unknown>,
+  apiVersion: string,
+  kind: string,
+): RawObject {
   const metadata = isObj(obj.metadata) ? { ...obj.metadata } : {};
   delete metadata.managedFields;
   return { ...obj, apiVersion, kind, metadata };

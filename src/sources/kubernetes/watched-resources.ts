@@ -24,8 +24,11 @@ export interface WatchedResource {
 }
 
 const fixed =
-  (kind: KubeKind, apiVersion: string, path: string) =>
-  async (): Promise<ResolvedResource> => ({ apiVersion, kind, path });
+  (kind: KubeKind, apiVersion: string, path: string) => async (): Promise<ResolvedResource> => ({
+    apiVersion,
+    kind,
+    path,
+  });
 
 /** Lowercase plural as the Istio CRDs declare it (`serviceentries`, `virtualservices`). */
 export function pluralOf(kind: string): string {
@@ -81,7 +84,11 @@ function istioResource(kind: IstioKind): WatchedResource {
       const served = await servedVersions(http, group, plural);
       const version = served.find((v) => (versions as readonly string[]).includes(v));
       if (!version) return undefined;
-      return { apiVersion: `${group}/${version}`, kind, path: `/apis/${group}/${version}/${plural}` };
+      return {
+        apiVersion: `${group}/${version}`,
+        kind,
+        path: `/apis/${group}/${version}/${plural}`,
+      };
     },
   };
 }

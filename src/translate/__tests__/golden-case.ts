@@ -47,7 +47,10 @@ export function parseGoldenHeader(text: string, file: string): GoldenHeader {
 }
 
 /** The case's own documents preceded by its included world files. */
-export function goldenConfigText(inDir: string, file: string): { header: GoldenHeader; yaml: string } {
+export function goldenConfigText(
+  inDir: string,
+  file: string,
+): { header: GoldenHeader; yaml: string } {
   const text = readFileSync(path.join(inDir, file), 'utf8');
   const header = parseGoldenHeader(text, file);
   const parts = header.include.map((inc) => readFileSync(path.join(inDir, inc), 'utf8'));

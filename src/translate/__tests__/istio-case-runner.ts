@@ -50,7 +50,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 export function loadIstioCases(): IstioCase[] {
   const inRepo = path.join(repoRoot, 'testdata', 'istio-cases', 'cases.json');
-  const file = existsSync(inRepo) ? inRepo : path.join(repoRoot, '..', 'shared', 'istio-cases', 'cases.json');
+  const file = existsSync(inRepo)
+    ? inRepo
+    : path.join(repoRoot, '..', 'shared', 'istio-cases', 'cases.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { cases: IstioCase[] }).cases;
 }
 
@@ -61,7 +63,12 @@ export function proxyForCase(c: IstioCase, push: PushContext): Proxy {
   const nodeId = `${type}~${c.proxy.ip}~${c.proxy.pod}.${ns}~${ns}.svc.cluster.local`;
   const parsed = parseProxy(
     nodeId,
-    { ...(c.proxy.node_metadata ?? {}), NAMESPACE: ns, LABELS: c.proxy.labels, ...(grpc ? { GENERATOR: 'grpc' } : {}) },
+    {
+      ...(c.proxy.node_metadata ?? {}),
+      NAMESPACE: ns,
+      LABELS: c.proxy.labels,
+      ...(grpc ? { GENERATOR: 'grpc' } : {}),
+    },
     push,
   );
   if (!parsed.ok) throw new Error(parsed.error);
@@ -69,7 +76,11 @@ export function proxyForCase(c: IstioCase, push: PushContext): Proxy {
 }
 
 /** The VIP a client's DNS lookup of the authority would give (search path: own namespace). */
-function resolveVip(authority: string | undefined, proxy: Proxy, push: PushContext): string | undefined {
+function resolveVip(
+  authority: string | undefined,
+  proxy: Proxy,
+  push: PushContext,
+): string | undefined {
   if (!authority) return undefined;
   const host = authority.replace(/:\d+$/, '');
   const suffix = push.mesh.domainSuffix;
@@ -112,7 +123,9 @@ export function runCase(c: IstioCase): CaseRun {
 }
 
 function endpointsOfCluster(res: ProxyResources, name: string): string[] {
-  const cla = res.endpoints.find((e) => e.clusterName === name) ?? res.clusters.find((c) => c.name === name)?.loadAssignment;
+  const cla =
+    res.endpoints.find((e) => e.clusterName === name) ??
+    res.clusters.find((c) => c.name === name)?.loadAssignment;
   const out: string[] = [];
   for (const g of cla?.endpoints ?? []) {
     for (const lb of g.lbEndpoints) {
@@ -140,14 +153,18 @@ export function caseMismatches(c: IstioCase, run: CaseRun): string[] {
   const vh = result.virtualHost;
   check('xds', e.xds, {
     listener: result.listener?.name,
-    listener_is_api_listener: result.listener ? result.listener.apiListener !== undefined : undefined,
+    listener_is_api_listener: result.listener
+      ? result.listener.apiListener !== undefined
+      : undefined,
     route_config: result.rdsName ?? result.routeConfig?.name,
     virtual_host: vh?.name,
     virtual_host_domains: vh?.domains,
     virtual_host_require_tls: vh ? vh.requireTls !== 0 : undefined,
   });
   if (e.route !== undefined) {
-    const json = result.route ? (toEnvoyJson(RouteSchema, result.route) as Record<string, Json>) : {};
+    const json = result.route
+      ? (toEnvoyJson(RouteSchema, result.route) as Record<string, Json>)
+      : {};
     const action = (json.route ?? {}) as Record<string, Json>;
     const weighted = action.weighted_clusters as { clusters?: Json } | undefined;
     check('route', e.route, { ...json, ...action, weighted_clusters: weighted?.clusters });
@@ -156,7 +173,8 @@ export function caseMismatches(c: IstioCase, run: CaseRun): string[] {
   const others = e.other_virtual_hosts as Record<string, Json> | undefined;
   for (const [name, exp] of Object.entries(others ?? {})) {
     const other = result.routeConfig?.virtualHosts.find((v) => v.name === name);
-    if (!other) out.push(`other_virtual_hosts.${name}: no such virtual host in ${result.routeConfig?.name}`);
+    if (!other)
+      out.push(`other_virtual_hosts.${name}: no such virtual host in ${result.routeConfig?.name}`);
     else check(`other_virtual_hosts.${name}`, exp, { domains: other.domains });
   }
   const clusters = e.clusters as Record<string, Record<string, Json>> | undefined;

@@ -30,8 +30,10 @@ function show(v: unknown): string {
 function sameScalar(expected: Json, actual: unknown): boolean {
   if (expected === actual) return true;
   // proto-JSON prints 64-bit integers as strings.
-  if (typeof expected === 'number' && typeof actual === 'string') return String(expected) === actual;
-  if (typeof expected === 'string' && typeof actual === 'number') return expected === String(actual);
+  if (typeof expected === 'number' && typeof actual === 'string')
+    return String(expected) === actual;
+  if (typeof expected === 'string' && typeof actual === 'number')
+    return expected === String(actual);
   return false;
 }
 
@@ -41,9 +43,12 @@ export function compareJson(expected: Json, actual: unknown, path = ''): string[
   }
   if (actual === undefined && isDefault(expected)) return [];
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual)) return [`${path}: expected list ${show(expected)}, got ${show(actual)}`];
+    if (!Array.isArray(actual))
+      return [`${path}: expected list ${show(expected)}, got ${show(actual)}`];
     if (actual.length !== expected.length) {
-      return [`${path}: expected ${expected.length} items ${show(expected)}, got ${actual.length} ${show(actual)}`];
+      return [
+        `${path}: expected ${expected.length} items ${show(expected)}, got ${actual.length} ${show(actual)}`,
+      ];
     }
     return expected.flatMap((e, i) => compareJson(e, actual[i], `${path}[${i}]`));
   }
@@ -60,8 +65,10 @@ export function compareJson(expected: Json, actual: unknown, path = ''): string[
         const items = Array.isArray(list) ? list : [];
         for (const item of Array.isArray(v) ? v : [v]) {
           const has = items.some((a) => compareJson(item, a).length === 0);
-          if (k.endsWith('_include') && !has) out.push(`${path}.${base}: missing ${show(item)} in ${show(items)}`);
-          if (k.endsWith('_exclude') && has) out.push(`${path}.${base}: must not contain ${show(item)}`);
+          if (k.endsWith('_include') && !has)
+            out.push(`${path}.${base}: missing ${show(item)} in ${show(items)}`);
+          if (k.endsWith('_exclude') && has)
+            out.push(`${path}.${base}: must not contain ${show(item)}`);
         }
         continue;
       }
@@ -69,5 +76,7 @@ export function compareJson(expected: Json, actual: unknown, path = ''): string[
     }
     return out;
   }
-  return sameScalar(expected, actual) ? [] : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
+  return sameScalar(expected, actual)
+    ? []
+    : [`${path}: expected ${show(expected)}, got ${show(actual)}`];
 }

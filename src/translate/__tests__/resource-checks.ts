@@ -12,13 +12,16 @@ import type { ProxyResources } from '../types.js';
 export function pgvProblems(res: ProxyResources): string[] {
   const out: string[] = [];
   for (const l of res.listeners) {
-    for (const v of validateMessage(ListenerSchema, l)) out.push(`listener ${l.name} ${v.path}: ${v.message}`);
+    for (const v of validateMessage(ListenerSchema, l))
+      out.push(`listener ${l.name} ${v.path}: ${v.message}`);
   }
   for (const r of res.routes) {
-    for (const v of validateMessage(RouteConfigurationSchema, r)) out.push(`route ${r.name} ${v.path}: ${v.message}`);
+    for (const v of validateMessage(RouteConfigurationSchema, r))
+      out.push(`route ${r.name} ${v.path}: ${v.message}`);
   }
   for (const c of res.clusters) {
-    for (const v of validateMessage(ClusterSchema, c)) out.push(`cluster ${c.name} ${v.path}: ${v.message}`);
+    for (const v of validateMessage(ClusterSchema, c))
+      out.push(`cluster ${c.name} ${v.path}: ${v.message}`);
   }
   for (const e of res.endpoints) {
     for (const v of validateMessage(ClusterLoadAssignmentSchema, e)) {

@@ -45,7 +45,12 @@ function splitHostPort(name: string): { host: string; port: number } | undefined
 }
 
 function apiListener(name: string, rds: string): Listener {
-  const hcm = buildHttpConnectionManager({ role: 'grpc', statPrefix: name, rds, httpFilters: grpcHttpFilters() });
+  const hcm = buildHttpConnectionManager({
+    role: 'grpc',
+    statPrefix: name,
+    rds,
+    httpFilters: grpcHttpFilters(),
+  });
   return create(ListenerSchema, {
     name,
     apiListener: { apiListener: anyPack(HttpConnectionManagerSchema, hcm) },
@@ -63,7 +68,12 @@ export function buildGrpcListeners(
     for (const svc of scope.services) {
       for (const p of svc.ports) {
         if (!scope.isServicePortVisible(svc, p.port)) continue;
-        out.push(apiListener(`${svc.hostname}:${p.port}`, outboundClusterName(p.port, undefined, svc.hostname)));
+        out.push(
+          apiListener(
+            `${svc.hostname}:${p.port}`,
+            outboundClusterName(p.port, undefined, svc.hostname),
+          ),
+        );
       }
     }
     return out;

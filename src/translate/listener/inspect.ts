@@ -2,7 +2,10 @@
 // from their Any configs. Used by translateProxy (which RDS names to build), the consistency
 // check and the traffic simulator.
 import { anyIs, anyUnpack } from '@bufbuild/protobuf/wkt';
-import type { Filter, FilterChain } from '../../gen/envoy/config/listener/v3/listener_components_pb.js';
+import type {
+  Filter,
+  FilterChain,
+} from '../../gen/envoy/config/listener/v3/listener_components_pb.js';
 import type { Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
 import {
   HttpConnectionManagerSchema,
@@ -22,7 +25,9 @@ export function allFilterChains(listener: Listener): FilterChain[] {
 export function hcmOfFilter(filter: Filter): HttpConnectionManager | undefined {
   if (filter.configType.case !== 'typedConfig') return undefined;
   const any = filter.configType.value;
-  return anyIs(any, HttpConnectionManagerSchema) ? anyUnpack(any, HttpConnectionManagerSchema) : undefined;
+  return anyIs(any, HttpConnectionManagerSchema)
+    ? anyUnpack(any, HttpConnectionManagerSchema)
+    : undefined;
 }
 
 export function tcpProxyOfFilter(filter: Filter): TcpProxy | undefined {

@@ -2,9 +2,10 @@
 // original_dst listener filter restores the destination, tls_inspector / http_inspector detect
 // TLS and HTTP, and Envoy picks a filter chain by destination_port, then transport_protocol,
 // then ALPN. Per workload port the effective PeerAuthentication mode decides the chains:
-//   STRICT     → one chain, transport_protocol tls, Istio mTLS server context;
-//   PERMISSIVE → that chain plus a raw_buffer (plaintext) chain;
-//   DISABLE    → one plaintext chain with no transport match.
+//   STRICT     → mTLS chains only (transport_protocol tls, Istio mTLS server context);
+//   PERMISSIVE → mTLS chains (told apart by Istio's ALPNs) plus raw_buffer plaintext chains;
+//   DISABLE    → raw_buffer plaintext chains only
+// (the exact table is in inbound-chain-options.ts).
 // Ports the workload does not declare fall through to the catch-all passthrough chains
 // (InboundPassthroughCluster), shaped by the workload-level mode the same way.
 import { create } from '@bufbuild/protobuf';
@@ -20,6 +21,7 @@ import { TlsInspectorSchema } from '../../gen/envoy/extensions/filters/listener/
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { istioMutualServerTls } from './downstream-tls.js';
+import { inboundChainOptions } from './inbound-chain-options.js';
 import { envoyHttpFilters } from './http-filters.js';
 import { httpConnectionManagerFilter } from './http-connection-manager.js';
 import { inboundPorts, type InboundPort } from './inbound-ports.js';
@@ -35,26 +37,10 @@ import {
   LISTENER_HTTP_INSPECTOR,
   LISTENER_ORIGINAL_DST,
   LISTENER_TLS_INSPECTOR,
-  MTLS_HTTP_ALPNS,
-  PLAINTEXT_HTTP_ALPNS,
   VIRTUAL_INBOUND,
   VIRTUAL_INBOUND_PORT,
   WILDCARD_ADDRESS,
 } from './well-known-names.js';
-
-type Transport = 'tls' | 'raw_buffer' | 'any';
-
-/** The chain variants a mode produces: mTLS and/or plaintext. */
-function transportsFor(mode: EffectiveMtls): Transport[] {
-  switch (mode) {
-    case 'STRICT':
-      return ['tls'];
-    case 'PERMISSIVE':
-      return ['tls', 'raw_buffer'];
-    case 'DISABLE':
-      return ['any'];
-  }
-}
 
 function httpFilterFor(p: InboundPort): TypedFilter {
   const operation = p.hosts[0] ? `${p.hosts[0]}/*` : `${p.cluster}/*`;
@@ -66,44 +52,27 @@ function httpFilterFor(p: InboundPort): TypedFilter {
   });
 }
 
-function portChains(p: InboundPort, mode: EffectiveMtls): FilterChain[] {
+function chainKind(p: InboundPort): 'http' | 'tcp' | 'auto' {
   const cls = listenerClass(p.protocol);
-  const http = cls === 'http';
-  const sniffed = cls === 'auto';
-  const name = `${WILDCARD_ADDRESS}_${p.port}`;
-  const chains: FilterChain[] = [];
-  for (const transport of transportsFor(mode)) {
-    const transportProtocol = transport === 'any' ? '' : transport;
-    const transportSocket = transport === 'tls' ? istioMutualServerTls(http || sniffed) : undefined;
-    if (sniffed) {
-      // Undeclared protocol: HTTP by ALPN (Istio's or http_inspector's), TCP otherwise.
-      chains.push(
-        create(FilterChainSchema, {
-          name,
-          filterChainMatch: {
-            destinationPort: p.port,
-            transportProtocol,
-            applicationProtocols: transport === 'tls' ? MTLS_HTTP_ALPNS : PLAINTEXT_HTTP_ALPNS,
-          },
-          transportSocket,
-          filters: [httpFilterFor(p)],
-        }),
-      );
-    }
-    chains.push(
-      create(FilterChainSchema, {
-        name,
-        filterChainMatch: { destinationPort: p.port, transportProtocol },
-        transportSocket,
-        filters: [http ? httpFilterFor(p) : tcpProxyFilter(p.cluster)],
-      }),
-    );
-  }
-  return chains;
+  return cls === 'http' || cls === 'auto' ? cls : 'tcp';
+}
+
+function portChains(p: InboundPort, mode: EffectiveMtls): FilterChain[] {
+  return inboundChainOptions(chainKind(p), mode).map((o) =>
+    create(FilterChainSchema, {
+      name: `${WILDCARD_ADDRESS}_${p.port}`,
+      filterChainMatch: {
+        destinationPort: p.port,
+        transportProtocol: o.transportProtocol,
+        applicationProtocols: [...o.applicationProtocols],
+      },
+      transportSocket: o.mtls ? istioMutualServerTls(o.protocol === 'http') : undefined,
+      filters: [o.protocol === 'http' ? httpFilterFor(p) : tcpProxyFilter(p.cluster)],
+    }),
+  );
 }
 
 function passthroughChains(mode: EffectiveMtls): FilterChain[] {
-  const chains: FilterChain[] = [];
   const httpPassthrough = httpConnectionManagerFilter({
     role: 'sidecar-inbound',
     statPrefix: 'inbound_0.0.0.0_0',
@@ -115,28 +84,19 @@ function passthroughChains(mode: EffectiveMtls): FilterChain[] {
     ),
     httpFilters: envoyHttpFilters(),
   });
-  for (const transport of transportsFor(mode)) {
-    const transportProtocol = transport === 'any' ? '' : transport;
-    const tls = transport === 'tls';
-    chains.push(
-      create(FilterChainSchema, {
-        name: 'virtualInbound-catchall-http',
-        filterChainMatch: {
-          transportProtocol,
-          applicationProtocols: tls ? MTLS_HTTP_ALPNS : PLAINTEXT_HTTP_ALPNS,
-        },
-        transportSocket: tls ? istioMutualServerTls(true) : undefined,
-        filters: [httpPassthrough],
-      }),
-      create(FilterChainSchema, {
-        name: 'virtualInbound',
-        filterChainMatch: { transportProtocol },
-        transportSocket: tls ? istioMutualServerTls(false) : undefined,
-        filters: [tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER)],
-      }),
-    );
-  }
-  return chains;
+  return inboundChainOptions('auto', mode).map((o) =>
+    create(FilterChainSchema, {
+      name: o.protocol === 'http' ? 'virtualInbound-catchall-http' : 'virtualInbound',
+      filterChainMatch: {
+        transportProtocol: o.transportProtocol,
+        applicationProtocols: [...o.applicationProtocols],
+      },
+      transportSocket: o.mtls ? istioMutualServerTls(o.protocol === 'http') : undefined,
+      filters: [
+        o.protocol === 'http' ? httpPassthrough : tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER),
+      ],
+    }),
+  );
 }
 
 export function buildVirtualInboundListener(

@@ -83,9 +83,7 @@ function offeredAlpn(req: TrafficRequest): string[] {
   const http = req.protocol === undefined || req.protocol === 'http' || req.protocol === 'grpc';
   switch (req.tls ?? 'none') {
     case 'istio-mtls':
-      return http
-        ? ['istio-http/1.1', 'istio-peer-exchange', 'istio']
-        : ['istio-peer-exchange', 'istio'];
+      return http ? ['istio-http/1.1', 'istio'] : ['istio-peer-exchange', 'istio'];
     case 'client-tls':
       return http ? ['h2', 'http/1.1'] : [];
     case 'none':
@@ -224,12 +222,8 @@ function routeOutcome(
   base: TrafficResult,
   route: Route,
   vhost: VirtualHost,
-  tls: boolean,
 ): TrafficResult {
   const r: TrafficResult = { ...base, route, virtualHost: vhost };
-  if (vhost.requireTls === VirtualHost_TlsRequirementType.ALL && !tls) {
-    return { ...r, outcome: 'redirect', httpStatus: 301, reason: 'virtual host requires TLS' };
-  }
   const fault = route.typedPerFilterConfig['envoy.filters.http.fault'];
   if (fault && anyIs(fault, HTTPFaultSchema)) {
     const cfg = anyUnpack(fault, HTTPFaultSchema);
@@ -299,7 +293,11 @@ export function simulateTraffic(res: ProxyResources, req: TrafficRequest): Traff
   if (!listener.apiListener) {
     chain = selectFilterChain(listener, req);
     if (!chain) {
-      return { ...base, outcome: 'rejected', reason: `no filter chain of ${listener.name} matches` };
+      return {
+        ...base,
+        outcome: 'rejected',
+        reason: `no filter chain of ${listener.name} matches`,
+      };
     }
   }
   const withChain = { ...base, filterChain: chain };
@@ -344,6 +342,15 @@ export function simulateTraffic(res: ProxyResources, req: TrafficRequest): Traff
     scheme: tls ? 'https' : 'http',
   });
   const withHttp = { ...withRc, http, virtualHost: http.virtualHost };
+  // Envoy checks the vhost's TLS requirement before looking at its routes.
+  if (http.virtualHost?.requireTls === VirtualHost_TlsRequirementType.ALL && !tls) {
+    return {
+      ...withHttp,
+      outcome: 'redirect',
+      httpStatus: 301,
+      reason: 'virtual host requires TLS',
+    };
+  }
   if (!http.route || !http.virtualHost) {
     return {
       ...withHttp,
@@ -353,5 +360,5 @@ export function simulateTraffic(res: ProxyResources, req: TrafficRequest): Traff
       reason: http.noMatchReason,
     };
   }
-  return routeOutcome(res, withHttp, http.route, http.virtualHost, tls);
+  return routeOutcome(res, withHttp, http.route, http.virtualHost);
 }

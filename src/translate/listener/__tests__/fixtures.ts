@@ -39,7 +39,11 @@ export function world(yaml: string): PushContext {
   return pushContextFromYaml(yaml);
 }
 
-export function proxyOf(push: PushContext, nodeId: string, metadata: Record<string, unknown> = {}): Proxy {
+export function proxyOf(
+  push: PushContext,
+  nodeId: string,
+  metadata: Record<string, unknown> = {},
+): Proxy {
   const p = parseProxy(nodeId, metadata, push);
   if (!p.ok) throw new Error(p.error);
   return p.value;

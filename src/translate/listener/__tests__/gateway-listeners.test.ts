@@ -13,7 +13,12 @@ status: {phase: Running, podIP: 10.244.9.10}
 `;
 
 function gateways(yaml: string) {
-  const push = world(GW_POD + service('web', 'default', '10.96.0.9', '[{name: http, port: 80}]') + pod('web-0', 'default', 'web', '10.244.0.9') + yaml);
+  const push = world(
+    GW_POD +
+      service('web', 'default', '10.96.0.9', '[{name: http, port: 80}]') +
+      pod('web-0', 'default', 'web', '10.244.0.9') +
+      yaml,
+  );
   return buildGatewayListeners(proxyOf(push, GW_NODE), push);
 }
 
@@ -69,22 +74,29 @@ spec:
 
   it('terminates HTTPS per server with the credentialName secret and its own RDS', () => {
     const l = gateways(GATEWAY).find((x) => x.name === '0.0.0.0_443');
-    const chain = l?.filterChains.find((c) => c.filterChainMatch?.serverNames.includes('web.example.com'));
+    const chain = l?.filterChains.find((c) =>
+      c.filterChainMatch?.serverNames.includes('web.example.com'),
+    );
     expect(chain).toBeDefined();
     expect(l && rdsNamesOf(l)).toEqual(['https.443.https.gw.default']);
     const ts = chain?.transportSocket?.configType;
-    const ctx = ts?.case === 'typedConfig' ? anyUnpack(ts.value, DownstreamTlsContextSchema) : undefined;
-    expect(ctx?.commonTlsContext?.tlsCertificateSdsSecretConfigs[0].name).toBe('kubernetes://web-cert');
-    const vc = ctx?.commonTlsContext?.validationContextType;
-    expect(vc?.case === 'combinedValidationContext' && vc.value.validationContextSdsSecretConfig?.name).toBe(
-      'kubernetes://web-cert-cacert',
+    const ctx =
+      ts?.case === 'typedConfig' ? anyUnpack(ts.value, DownstreamTlsContextSchema) : undefined;
+    expect(ctx?.commonTlsContext?.tlsCertificateSdsSecretConfigs[0].name).toBe(
+      'kubernetes://web-cert',
     );
+    const vc = ctx?.commonTlsContext?.validationContextType;
+    expect(
+      vc?.case === 'combinedValidationContext' && vc.value.validationContextSdsSecretConfig?.name,
+    ).toBe('kubernetes://web-cert-cacert');
     expect(ctx?.requireClientCertificate).toBe(true);
   });
 
   it('passes TLS through by SNI to the VirtualService destination', () => {
     const l = gateways(GATEWAY).find((x) => x.name === '0.0.0.0_443');
-    const chain = l?.filterChains.find((c) => c.filterChainMatch?.serverNames.includes('pass.example.com'));
+    const chain = l?.filterChains.find((c) =>
+      c.filterChainMatch?.serverNames.includes('pass.example.com'),
+    );
     const tcp = chain && tcpProxyOfFilter(chain.filters[0]);
     expect(tcp && tcpProxyClusters(tcp)).toEqual(['outbound|80||web.default.svc.cluster.local']);
   });

@@ -14,7 +14,10 @@ function grpc(names?: string[]) {
 describe('proxyless gRPC listeners', () => {
   it('builds an API listener named exactly as requested, RDS outbound|<port>||<fqdn>', () => {
     const ls = grpc(['reviews:9080', 'reviews.default.svc.cluster.local:9080']);
-    expect(ls.map((l) => l.name)).toEqual(['reviews:9080', 'reviews.default.svc.cluster.local:9080']);
+    expect(ls.map((l) => l.name)).toEqual([
+      'reviews:9080',
+      'reviews.default.svc.cluster.local:9080',
+    ]);
     expect(ls[0].apiListener).toBeDefined();
     expect(ls[0].filterChains).toEqual([]);
     expect(rdsNamesOf(ls[0])).toEqual(['outbound|9080||reviews.default.svc.cluster.local']);
@@ -22,7 +25,10 @@ describe('proxyless gRPC listeners', () => {
 
   it('uses only filters gRPC understands, router last', () => {
     const hcm = httpConnectionManagersOf(grpc(['reviews:9080'])[0])[0];
-    expect(hcm.httpFilters.map((f) => f.name)).toEqual(['envoy.filters.http.fault', 'envoy.filters.http.router']);
+    expect(hcm.httpFilters.map((f) => f.name)).toEqual([
+      'envoy.filters.http.fault',
+      'envoy.filters.http.router',
+    ]);
     const rds = hcm.routeSpecifier.case === 'rds' ? hcm.routeSpecifier.value : undefined;
     expect(rds?.configSource?.configSourceSpecifier.case).toBe('ads');
   });

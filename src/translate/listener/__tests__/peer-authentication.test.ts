@@ -22,7 +22,10 @@ describe('effectiveMtlsMode', () => {
     const mesh = pa('istio-system', { mtls: { mode: 'STRICT' } });
     const ns = pa('default', { mtls: { mode: 'UNSET' } });
     expect(effectiveMtlsMode([mesh, ns])).toBe('STRICT');
-    const wl = pa('default', { selector: { matchLabels: { app: 'r' } }, mtls: { mode: 'DISABLE' } });
+    const wl = pa('default', {
+      selector: { matchLabels: { app: 'r' } },
+      mtls: { mode: 'DISABLE' },
+    });
     expect(effectiveMtlsMode([mesh, ns, wl])).toBe('DISABLE');
   });
 
@@ -35,7 +38,10 @@ describe('effectiveMtlsMode', () => {
     expect(effectiveMtlsMode([wl], 9080)).toBe('DISABLE');
     expect(effectiveMtlsMode([wl], 9090)).toBe('STRICT');
     expect(effectiveMtlsMode([wl])).toBe('STRICT');
-    const nsWide = pa('default', { mtls: { mode: 'STRICT' }, portLevelMtls: { '9080': { mode: 'DISABLE' } } });
+    const nsWide = pa('default', {
+      mtls: { mode: 'STRICT' },
+      portLevelMtls: { '9080': { mode: 'DISABLE' } },
+    });
     expect(effectiveMtlsMode([nsWide], 9080)).toBe('STRICT');
   });
 });

@@ -33,7 +33,9 @@ describe('sidecar outbound listeners', () => {
 
   it('adds grpc_stats before fault for gRPC ports', () => {
     const ls = outbound(service('greeter', 'default', '10.96.0.20', '[{name: grpc, port: 7000}]'));
-    const hcm = hcmOfFilter(byName(ls, '0.0.0.0_7000')?.filterChains[0].filters[0] ?? ls[0].filterChains[0].filters[0]);
+    const hcm = hcmOfFilter(
+      byName(ls, '0.0.0.0_7000')?.filterChains[0].filters[0] ?? ls[0].filterChains[0].filters[0],
+    );
     expect(hcm?.httpFilters[0].name).toBe('envoy.filters.http.grpc_stats');
   });
 
@@ -42,7 +44,9 @@ describe('sidecar outbound listeners', () => {
     const l = byName(ls, '10.96.0.30_3306');
     expect(l).toBeDefined();
     const tcp = l && tcpProxyOfFilter(l.filterChains[0].filters[0]);
-    expect(tcp && tcpProxyClusters(tcp)).toEqual(['outbound|3306||mysql.default.svc.cluster.local']);
+    expect(tcp && tcpProxyClusters(tcp)).toEqual([
+      'outbound|3306||mysql.default.svc.cluster.local',
+    ]);
   });
 
   it('TLS ServiceEntry hosts without addresses get SNI chains on 0.0.0.0_<port>', () => {
@@ -84,11 +88,18 @@ spec:
   });
 
   it('undeclared protocols are sniffed: http_inspector, an HTTP chain by ALPN, then tcp_proxy', () => {
-    const l = byName(outbound(service('legacy', 'default', '10.96.0.50', '[{name: legacy, port: 8000}]')), '0.0.0.0_8000');
-    expect(l?.listenerFilters.map((f) => f.name)).toContain('envoy.filters.listener.http_inspector');
+    const l = byName(
+      outbound(service('legacy', 'default', '10.96.0.50', '[{name: legacy, port: 8000}]')),
+      '0.0.0.0_8000',
+    );
+    expect(l?.listenerFilters.map((f) => f.name)).toContain(
+      'envoy.filters.listener.http_inspector',
+    );
     expect(l?.filterChains[0].filterChainMatch?.applicationProtocols).toContain('http/1.1');
     expect(l && rdsNamesOf(l)).toEqual(['8000']);
     const tcp = l && tcpProxyOfFilter(l.filterChains[1].filters[0]);
-    expect(tcp && tcpProxyClusters(tcp)).toEqual(['outbound|8000||legacy.default.svc.cluster.local']);
+    expect(tcp && tcpProxyClusters(tcp)).toEqual([
+      'outbound|8000||legacy.default.svc.cluster.local',
+    ]);
   });
 });

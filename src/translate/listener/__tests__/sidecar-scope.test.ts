@@ -14,7 +14,9 @@ describe('egress host parsing and matching', () => {
     expect(hostMatches('*', 'a.b')).toBe(true);
     expect(hostMatches('*.example.com', 'api.example.com')).toBe(true);
     expect(hostMatches('*.example.com', 'example.com')).toBe(false);
-    expect(hostMatches('Reviews.default.svc.cluster.local', 'reviews.default.svc.cluster.local')).toBe(true);
+    expect(
+      hostMatches('Reviews.default.svc.cluster.local', 'reviews.default.svc.cluster.local'),
+    ).toBe(true);
   });
 });
 

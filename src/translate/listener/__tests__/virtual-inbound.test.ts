@@ -65,24 +65,31 @@ describe('virtualInbound', () => {
     const chains = portChains(l.filterChains, 9081);
     expect(chains.map((c) => c.filterChainMatch?.transportProtocol)).toEqual(['tls']);
     const ts = chains[0].transportSocket?.configType;
-    const ctx = ts?.case === 'typedConfig' ? anyUnpack(ts.value, DownstreamTlsContextSchema) : undefined;
+    const ctx =
+      ts?.case === 'typedConfig' ? anyUnpack(ts.value, DownstreamTlsContextSchema) : undefined;
     expect(ctx?.requireClientCertificate).toBe(true);
     const cert = ctx?.commonTlsContext?.tlsCertificateSdsSecretConfigs[0];
     expect(cert?.name).toBe('default');
     const src = cert?.sdsConfig?.configSourceSpecifier;
-    expect(src?.case === 'apiConfigSource' && src.value.grpcServices[0].targetSpecifier.value).toMatchObject({
+    expect(
+      src?.case === 'apiConfigSource' && src.value.grpcServices[0].targetSpecifier.value,
+    ).toMatchObject({
       clusterName: 'sds-grpc',
     });
     const vc = ctx?.commonTlsContext?.validationContextType;
-    expect(vc?.case === 'combinedValidationContext' && vc.value.validationContextSdsSecretConfig?.name).toBe('ROOTCA');
+    expect(
+      vc?.case === 'combinedValidationContext' && vc.value.validationContextSdsSecretConfig?.name,
+    ).toBe('ROOTCA');
     // The passthrough chains are STRICT too: no plaintext catch-all.
-    expect(l.filterChains.filter((c) => c.filterChainMatch?.transportProtocol === 'raw_buffer')).toEqual([]);
+    expect(
+      l.filterChains.filter((c) => c.filterChainMatch?.transportProtocol === 'raw_buffer'),
+    ).toEqual([]);
   });
 
-  it('DISABLE: one plaintext chain without transport match', () => {
+  it('DISABLE: one plaintext (raw_buffer) chain', () => {
     const chains = portChains(inbound(policy('DISABLE')).filterChains, 9081);
     expect(chains).toHaveLength(1);
-    expect(chains[0].filterChainMatch?.transportProtocol).toBe('');
+    expect(chains[0].filterChainMatch?.transportProtocol).toBe('raw_buffer');
     expect(chains[0].transportSocket).toBeUndefined();
   });
 
@@ -100,14 +107,26 @@ spec:
     const l = inbound(sidecar);
     expect(portChains(l.filterChains, 9081)).toEqual([]);
     const chains = portChains(l.filterChains, 7070);
-    expect(chains).toHaveLength(2);
+    // PERMISSIVE TCP: Istio mTLS (by ALPN), one-way TLS proxied as TCP, plaintext.
+    expect(
+      chains.map((c) => [c.filterChainMatch?.transportProtocol, c.transportSocket !== undefined]),
+    ).toEqual([
+      ['tls', true],
+      ['tls', false],
+      ['raw_buffer', false],
+    ]);
+    expect(chains[0].filterChainMatch?.applicationProtocols).toContain('istio-peer-exchange');
     const tcp = tcpProxyOfFilter(chains[0].filters[0]);
     expect(tcp && tcpProxyClusters(tcp)).toEqual(['inbound|7070||']);
   });
 
   it('catch-all chains pass undeclared ports to InboundPassthroughCluster', () => {
     const catchAll = inbound().filterChains.filter((c) => c.name === 'virtualInbound');
-    expect(catchAll.map((c) => c.filterChainMatch?.transportProtocol)).toEqual(['tls', 'raw_buffer']);
+    expect(catchAll.map((c) => c.filterChainMatch?.transportProtocol)).toEqual([
+      'tls',
+      'raw_buffer',
+      'tls',
+    ]);
     const tcp = tcpProxyOfFilter(catchAll[1].filters[0]);
     expect(tcp && tcpProxyClusters(tcp)).toEqual(['InboundPassthroughCluster']);
   });

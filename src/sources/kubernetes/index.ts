@@ -1,0 +1,9 @@
+// The Kubernetes config source (`serve --kubeconfig PATH`, or in-cluster credentials).
+export {
+  KubernetesSource,
+  createKubernetesSource,
+  type KubernetesSourceOptions,
+} from './kubernetes-source.js';
+export { loadKubeConfig, type KubeConfigChoice } from './load-kube-config.js';
+export { originOf } from './object-updates.js';
+export type { ReflectorOptions } from './reflector.js';
