@@ -66,14 +66,21 @@ function report(timedOut: boolean): SettleReport {
 /**
  * Waits until at least one response arrived after the mark and then nothing arrived for
  * `quietMs` (a server may compute for a long time before its first write), or the timeout.
+ * With `requireComplete` (connect storms, where every proxy must end up with full config) it
+ * also waits until every proxy holds every resource it subscribed to.
  */
-async function settle(quietMs: number, timeoutMs: number): Promise<SettleReport> {
+async function settle(
+  quietMs: number,
+  timeoutMs: number,
+  requireComplete: boolean,
+): Promise<SettleReport> {
   const deadline = markAt + timeoutMs;
   for (;;) {
     await new Promise((r) => setTimeout(r, Math.min(100, quietMs)));
     const now = performance.now();
     const anyResponse = lastActivity > markAt;
-    if (anyResponse && now - lastActivity >= quietMs) return report(false);
+    const quiet = anyResponse && now - lastActivity >= quietMs;
+    if (quiet && (!requireComplete || proxies.every((p) => p.complete))) return report(false);
     if (now >= deadline) return report(true);
   }
 }
@@ -98,7 +105,7 @@ async function handle(msg: ClientCommand): Promise<void> {
       send({ reply: 'marked' });
       return;
     case 'settle':
-      send({ reply: 'settled', report: await settle(msg.quietMs, msg.timeoutMs) });
+      send({ reply: 'settled', report: await settle(msg.quietMs, msg.timeoutMs, msg.requireComplete) });
       return;
     case 'reconnect':
       for (const p of proxies) p.stop();

@@ -10,7 +10,7 @@ export type XdsMode = 'sotw' | 'delta';
 export type ClientCommand =
   | { cmd: 'connect'; target: string; mode: XdsMode; nodes: SimulatedNode[] }
   | { cmd: 'mark' }
-  | { cmd: 'settle'; quietMs: number; timeoutMs: number }
+  | { cmd: 'settle'; quietMs: number; timeoutMs: number; requireComplete: boolean }
   | { cmd: 'reconnect' }
   | { cmd: 'usage' }
   | { cmd: 'exit' };

@@ -3,7 +3,7 @@
 // inline RouteConfiguration `9080`), EDS Clusters `outbound|9080|vN|reviews...`, and
 // ClusterLoadAssignments with a weighted locality. Routing: `end-user: jason` → one subset,
 // everyone else split by weight.
-import { create } from '@bufbuild/protobuf';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
 import {
   ClusterSchema,
@@ -17,7 +17,7 @@ import {
   RouteConfigurationSchema,
   type RouteConfiguration,
 } from '../../src/gen/envoy/config/route/v3/route_pb.js';
-import type { Route } from '../../src/gen/envoy/config/route/v3/route_components_pb.js';
+import type { RouteSchema } from '../../src/gen/envoy/config/route/v3/route_components_pb.js';
 import { RouterSchema } from '../../src/gen/envoy/extensions/filters/http/router/v3/router_pb.js';
 import { HttpConnectionManagerSchema } from '../../src/gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import type { NamedResource } from './minimal-ads.js';
@@ -45,7 +45,7 @@ export interface RoutingPlan {
 }
 
 function routeConfig(plan: RoutingPlan): RouteConfiguration {
-  const toCluster = (subset: string): Route['action'] => ({
+  const toCluster = (subset: string): MessageInitShape<typeof RouteSchema>['action'] => ({
     case: 'route',
     value: { clusterSpecifier: { case: 'cluster', value: clusterName(subset) } },
   });
@@ -124,7 +124,10 @@ export function cluster(subset: string): NamedResource {
   return { name, any: anyPack(ClusterSchema, c) };
 }
 
-export function endpoints(subset: string, addresses: { ip: string; port: number }[]): NamedResource {
+export function endpoints(
+  subset: string,
+  addresses: { ip: string; port: number }[],
+): NamedResource {
   const name = clusterName(subset);
   const cla = create(ClusterLoadAssignmentSchema, {
     clusterName: name,
@@ -135,12 +138,15 @@ export function endpoints(subset: string, addresses: { ip: string; port: number 
         loadBalancingWeight: addresses.length,
         lbEndpoints: addresses.map(({ ip, port }) => ({
           hostIdentifier: {
-            case: 'endpoint',
+            case: 'endpoint' as const,
             value: {
               address: {
                 address: {
-                  case: 'socketAddress',
-                  value: { address: ip, portSpecifier: { case: 'portValue', value: port } },
+                  case: 'socketAddress' as const,
+                  value: {
+                    address: ip,
+                    portSpecifier: { case: 'portValue' as const, value: port },
+                  },
                 },
               },
             },

@@ -213,3 +213,50 @@ describe('KubernetesSource against a real kube-apiserver', () => {
     expect(store.get('DestinationRule', NS, 'reviews')).toBeDefined();
   }, 90_000);
 });
+
+describe('manifests against the real API server (kubectl apply --dry-run=server)', () => {
+  const kustomized = (dir: string): Obj[] => {
+    const k = readYamlObjects('manifests', dir, 'kustomization.yaml')[0] as unknown as {
+      resources: string[];
+    };
+    return k.resources.flatMap((file) => readYamlObjects('manifests', dir, file));
+  };
+
+  it('accepts the install manifests and persists nothing', async () => {
+    const install = kustomized('install');
+    const ns = install.filter((o) => o.kind === 'Namespace');
+    expect(ns.map((o) => o.metadata?.name)).toEqual(['mini-istiod']);
+    // Namespaced dry-runs need their namespace to exist; the namespace itself is dry-run too.
+    await cluster.apply(ns, { dryRun: true });
+    await cluster.apply(ns);
+    const rest = install.filter((o) => o.kind !== 'Namespace');
+    const answered = await cluster.apply(rest, { dryRun: true });
+    expect(answered.map((o) => `${o.kind}/${o.metadata?.name}`).sort()).toEqual([
+      'ClusterRole/mini-istiod',
+      'ClusterRoleBinding/mini-istiod',
+      'Deployment/mini-istiod',
+      'Service/mini-istiod',
+      'ServiceAccount/mini-istiod',
+    ]);
+    await expect(
+      cluster.objects.read({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'mini-istiod', namespace: 'mini-istiod' },
+      }),
+    ).rejects.toThrow(/404|not found/i);
+  });
+
+  it('accepts the bookinfo wiring', async () => {
+    const answered = await cluster.apply(kustomized('bookinfo'), { dryRun: true, namespace: NS });
+    expect(answered.filter((o) => o.kind === 'Deployment')).toHaveLength(6);
+    expect(answered.filter((o) => o.kind === 'VirtualService').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('is a real check: a broken Deployment is refused', async () => {
+    const deployment = kustomized('install').find((o) => o.kind === 'Deployment') as Obj;
+    const broken = JSON.parse(JSON.stringify(deployment)) as Obj;
+    (broken.spec as { selector: unknown }).selector = { matchLabels: { app: 'other' } };
+    await expect(cluster.apply([broken], { dryRun: true })).rejects.toThrow(/selector/i);
+  });
+});

@@ -79,8 +79,7 @@ export function parseStats(raw: unknown): LoadBalancerStats {
 
 /** Each peer's share of all RPCs counted (failures included in the total). */
 export function shares(stats: LoadBalancerStats): Record<string, number> {
-  const total =
-    Object.values(stats.rpcsByPeer).reduce((a, b) => a + b, 0) + stats.numFailures;
+  const total = Object.values(stats.rpcsByPeer).reduce((a, b) => a + b, 0) + stats.numFailures;
   const out: Record<string, number> = {};
   for (const [peer, n] of Object.entries(stats.rpcsByPeer)) out[peer] = total ? n / total : 0;
   return out;

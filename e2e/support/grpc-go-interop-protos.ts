@@ -4,9 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 
-const PROTO = fileURLToPath(
-  new URL('./protos/grpc/testing/interop_subset.proto', import.meta.url),
-);
+const PROTO = fileURLToPath(new URL('./protos/grpc/testing/interop_subset.proto', import.meta.url));
 
 type ServiceCtor = grpc.ServiceClientConstructor;
 

@@ -78,11 +78,15 @@ export async function waitForPort(
   for (;;) {
     const exit = proc.exited();
     if (exit !== undefined) {
-      throw new Error(`${proc.name} exited (${exit}) before listening on ${port}:\n${proc.output()}`);
+      throw new Error(
+        `${proc.name} exited (${exit}) before listening on ${port}:\n${proc.output()}`,
+      );
     }
     if (await canConnect(host, port)) return;
     if (Date.now() > deadline) {
-      throw new Error(`${proc.name} did not listen on ${host}:${port} in ${timeoutMs} ms:\n${proc.output()}`);
+      throw new Error(
+        `${proc.name} did not listen on ${host}:${port} in ${timeoutMs} ms:\n${proc.output()}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }

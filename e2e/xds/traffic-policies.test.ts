@@ -11,9 +11,16 @@ import type { CallResult, MeshClient, Tally } from '../support/xds-client.js';
 
 const CALLS = 1000;
 
+// Every VirtualService gets a fresh route name: a route whose only change is an added
+// typed_per_filter_config entry (the fault) would be ACKed but not applied by grpc-js-xds 1.14.1.
+let routeCounter = 0;
 const route = (subset: string, extra: Record<string, unknown> = {}) =>
   virtualServiceDoc('reviews', [
-    { name: `to-${subset}`, route: [{ destination: { host: 'reviews', subset } }], ...extra },
+    {
+      name: `to-${subset}-${++routeCounter}`,
+      route: [{ destination: { host: 'reviews', subset } }],
+      ...extra,
+    },
   ]);
 
 interface ConfigDump {
@@ -137,7 +144,7 @@ describe('fault injection, retries and timeouts for proxyless gRPC', () => {
         r.route_config.virtual_hosts.flatMap((vh) => vh.routes),
       ),
     );
-    const timed = routes.find((r) => r.name === 'to-v3');
+    const timed = routes.find((r) => r.name === `to-v3-${routeCounter}`);
     expect(timed?.route?.max_stream_duration?.max_stream_duration).toBe('0.100s');
   });
 });

@@ -32,6 +32,8 @@ export interface ProxySync {
   namespace: string;
   type: string;
   generator?: string;
+  /** ISTIO_VERSION the proxy reported, when any (istioctl's VERSION column). */
+  istioVersion?: string;
   protocol: string;
   peer: string;
   connectedAt: string;
@@ -81,6 +83,7 @@ export function syncStatus(d: DiscoveryServer): ProxySync[] {
         namespace: proxy?.namespace ?? '',
         type: proxy?.type ?? '',
         generator: proxy?.generator,
+        istioVersion: proxy?.istioVersion,
         protocol: conn.protocol,
         peer: conn.peer,
         connectedAt: conn.connectedAt.toISOString(),

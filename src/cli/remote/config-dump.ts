@@ -2,6 +2,7 @@
 // saved to a file) back into generated messages, so the CLI's tables and the traffic simulator
 // work on the same types translation produces. Sections of unknown type (bootstrap, secrets of
 // a real Envoy, ...) are skipped; unknown fields are ignored, as istioctl does.
+import { readFile } from 'node:fs/promises';
 import { fromJson, type DescMessage, type JsonObject, type JsonValue } from '@bufbuild/protobuf';
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import {
@@ -9,8 +10,8 @@ import {
   EndpointsConfigDumpSchema,
   ListenersConfigDumpSchema,
   RoutesConfigDumpSchema,
-  SecretsConfigDumpSchema,
 } from '../../gen/envoy/admin/v3/config_dump_shared_pb.js';
+import { SecretsConfigDumpSchema } from '../../gen/envoy/admin/v3/config_dump_pb.js';
 import { ClusterSchema, type Cluster } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';
 import {
   ClusterLoadAssignmentSchema,
@@ -27,6 +28,7 @@ import {
 } from '../../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import { registry } from '../../proto/registry.js';
 import type { ProxyResources } from '../../translate/types.js';
+import { DEFAULT_SERVER, getJson, proxyQuery } from './debug-api.js';
 
 const typeOf = (url: string): string => url.slice(url.lastIndexOf('/') + 1);
 
@@ -107,4 +109,36 @@ export function resourcesFromConfigDump(json: unknown): ProxyResources {
     }
   }
   return out;
+}
+
+export interface ConfigDumpSource {
+  /** A saved config dump (JSON), read instead of asking a server: works offline. */
+  file?: string;
+  server?: string;
+  /** `<pod>.<ns>` or node id; required when reading from a server. */
+  proxy?: string;
+}
+
+/** The proxy's config dump JSON and its parsed resources, from a file or a running server. */
+export async function loadConfigDump(
+  src: ConfigDumpSource,
+): Promise<{ json: unknown; resources: ProxyResources }> {
+  let json: unknown;
+  if (src.file) {
+    const text = await readFile(src.file, 'utf8');
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new Error(
+        `${src.file}: not JSON (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
+  } else {
+    if (!src.proxy) throw new Error('give a proxy <pod>.<ns>, or -f <config dump file>');
+    json = await getJson(
+      src.server ?? DEFAULT_SERVER,
+      `/debug/config_dump${proxyQuery(src.proxy)}`,
+    );
+  }
+  return { json, resources: resourcesFromConfigDump(json) };
 }

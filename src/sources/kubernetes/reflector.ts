@@ -92,6 +92,7 @@ export class Reflector {
             continue;
           }
           resourceVersion = await this.list(target);
+          failures = 0;
           this.sink.synced();
         }
         const watchStarted = Date.now();
@@ -217,6 +218,7 @@ export class Reflector {
       this.opts.idleTimeoutMs,
     );
     this.stream = stream;
+    if (this.stopped) stream.abort();
     const ended = await stream.done;
     this.stream = undefined;
     if (gone) return 'gone';

@@ -33,7 +33,7 @@ const fixed =
 /** Lowercase plural as the Istio CRDs declare it (`serviceentries`, `virtualservices`). */
 export function pluralOf(kind: string): string {
   const lower = kind.toLowerCase();
-  return lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
+  return /[^aeiou]y$/.test(lower) ? `${lower.slice(0, -1)}ies` : `${lower}s`;
 }
 
 interface ApiGroup {

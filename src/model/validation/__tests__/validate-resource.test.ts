@@ -233,6 +233,27 @@ spec:
       message: 'host must be of form namespace/dnsName',
     });
   });
+  it('Sidecar workloadSelector uses `labels`: a selector with labels draws no warning', () => {
+    const [doc] = yamlDocs(`apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: { name: web }
+spec:
+  workloadSelector: { labels: { app: web } }
+  egress:
+  - hosts: ["./*"]`);
+    const r = validateResource(doc.object, { file: 'sidecar.yaml', docIndex: 0 });
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toEqual([]);
+    const [empty] = yamlDocs(`apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: { name: web }
+spec:
+  workloadSelector: { labels: {} }
+  egress:
+  - hosts: ["./*"]`);
+    const w = validateResource(empty.object, { file: 'sidecar.yaml', docIndex: 0 }).warnings;
+    expect(w.map((x) => x.field)).toEqual(['spec.workloadSelector']);
+  });
   it('PeerAuthentication portLevelMtls needs a selector', () => {
     const errs = errorsOf(`apiVersion: security.istio.io/v1
 kind: PeerAuthentication

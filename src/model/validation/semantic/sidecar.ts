@@ -16,7 +16,7 @@ export function validateSidecar(spec: SidecarSpec, _namespace: string): Issues {
     is.err('spec', 'sidecar: empty configuration provided');
     return is;
   }
-  if (spec.workloadSelector && !Object.keys(spec.workloadSelector.matchLabels ?? {}).length) {
+  if (spec.workloadSelector && !Object.keys(spec.workloadSelector.labels ?? {}).length) {
     is.warn(
       'spec.workloadSelector',
       'sidecar: workload selector has no labels, will be applied to all services in namespace',
