@@ -14,6 +14,7 @@ export default {
     '<rootDir>/src/**/*.test.ts',
     '<rootDir>/e2e/**/*.test.ts',
     '<rootDir>/test/**/*.test.ts',
+    '<rootDir>/bench/**/*.test.ts',
   ],
   testTimeout: 30000,
 };

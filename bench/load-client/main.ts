@@ -107,6 +107,19 @@ async function handle(msg: ClientCommand): Promise<void> {
     case 'settle':
       send({ reply: 'settled', report: await settle(msg.quietMs, msg.timeoutMs, msg.requireComplete) });
       return;
+    case 'drain': {
+      // Before a change: wait out the previous scenario's traffic, so that its late responses
+      // are not mistaken for the next change's.
+      const started = performance.now();
+      while (
+        performance.now() - lastActivity < msg.quietMs &&
+        performance.now() - started < msg.timeoutMs
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      send({ reply: 'drained', waitedMs: Math.round(performance.now() - started) });
+      return;
+    }
     case 'reconnect':
       for (const p of proxies) p.stop();
       mark();

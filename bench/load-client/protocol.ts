@@ -12,6 +12,7 @@ export type ClientCommand =
   | { cmd: 'mark' }
   | { cmd: 'settle'; quietMs: number; timeoutMs: number; requireComplete: boolean }
   | { cmd: 'reconnect' }
+  | { cmd: 'drain'; quietMs: number; timeoutMs: number }
   | { cmd: 'usage' }
   | { cmd: 'exit' };
 
@@ -49,5 +50,6 @@ export type ClientReply =
   | { reply: 'marked' }
   | { reply: 'settled'; report: SettleReport }
   | { reply: 'reconnected' }
+  | { reply: 'drained'; waitedMs: number }
   | { reply: 'usage'; usage: UsageReport }
   | { reply: 'error'; message: string };

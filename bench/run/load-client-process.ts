@@ -51,6 +51,10 @@ export class LoadClientProcess {
     await this.call({ cmd: 'mark' });
   }
 
+  async drain(quietMs: number, timeoutMs: number): Promise<void> {
+    await this.call({ cmd: 'drain', quietMs, timeoutMs });
+  }
+
   async reconnect(): Promise<void> {
     await this.call({ cmd: 'reconnect' });
   }

@@ -56,6 +56,7 @@ export async function runScenario(
   // Storms (no mark first) must end with every proxy fully configured, not merely a quiet gap.
   const requireComplete = !markFirst;
   const { server, client } = ctx;
+  await client.drain(ctx.quietMs * 2, ctx.timeoutMs);
   const cpu0 = cpuSeconds(server.pid);
   const counters0 = await server.counters();
   const sampler = new RssSampler(server.pid);

@@ -4,6 +4,10 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerBootstrap } from './commands/bootstrap.js';
+import { registerDescribe } from './commands/describe.js';
+import { registerExplain } from './commands/explain.js';
+import { registerProxyConfig } from './commands/proxy-config.js';
+import { registerProxyStatus } from './commands/proxy-status.js';
 import { registerServe } from './commands/serve.js';
 import { registerTranslate } from './commands/translate.js';
 
@@ -20,6 +24,10 @@ export function buildProgram(): Command {
   // commands: one line each, keep sorted
   registerAnalyze(program);
   registerBootstrap(program);
+  registerDescribe(program);
+  registerExplain(program);
+  registerProxyConfig(program);
+  registerProxyStatus(program);
   registerServe(program);
   registerTranslate(program);
   return program;

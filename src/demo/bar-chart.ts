@@ -21,6 +21,8 @@ export interface ChartFrame {
   /** Every version the target has Pods for, in display order. */
   versions: string[];
   populations: PopulationShares[];
+  /** Recent server messages, shown under the chart (a TTY has nowhere else to put them). */
+  notes?: string[];
 }
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
@@ -98,6 +100,9 @@ export function renderChart(frame: ChartFrame, opts: { width?: number; colour?: 
           `${pct(share).padStart(6)}  ${pct(shareOf(p.steady, o)).padStart(6)}`,
       );
     }
+  }
+  if (frame.notes !== undefined && frame.notes.length > 0) {
+    lines.push('', ...frame.notes.map((n) => paint(n, '2', colour)));
   }
   return lines;
 }

@@ -1,17 +1,11 @@
-// What the e2e tests do to the test API server, through @kubernetes/client-node: server-side apply
+// What the e2e tests do to the test API server (credentials from @kubernetes/client-node's KubeConfig): server-side apply
 // (optionally dry-run), delete, pod status writes, waiting for CRDs, and the bookinfo fixtures
 // (Services from the Istio sample, one Pod per Deployment with a loopback podIP, EndpointSlices).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CoreV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1Pod,
-} from '@kubernetes/client-node';
+import https from 'node:https';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = path.resolve(
@@ -30,50 +24,54 @@ export function readYamlObjects(...relPath: string[]): Obj[] {
     .filter((o): o is Obj => !!o && typeof o === 'object' && !!o.kind);
 }
 
-export class Cluster {
-  readonly objects: KubernetesObjectApi;
-  readonly core: CoreV1Api;
-
-  constructor(readonly kc: KubeConfig) {
-    this.objects = KubernetesObjectApi.makeApiClient(kc);
-    this.core = kc.makeApiClient(CoreV1Api);
+/** A non-2xx answer; `status` is the HTTP status, `message` the API server's Status message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
   }
+}
+
+interface ApiResource {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+/**
+ * Raw JSON requests with the kubeconfig's credentials. client-node's KubernetesObjectApi is not
+ * used for writes: its model serializer drops fields it does not know by their wire name (e.g.
+ * `x-kubernetes-int-or-string` in CRD schemas), which the API server then rejects.
+ */
+export class Cluster {
+  private readonly discovery = new Map<string, ApiResource[]>();
+
+  constructor(readonly kc: KubeConfig) {}
 
   /** Server-side apply (force), as `kubectl apply --server-side [--dry-run=server]`. */
   async apply(objs: Obj[], opts: { dryRun?: boolean; namespace?: string } = {}): Promise<Obj[]> {
     const out: Obj[] = [];
     for (const o of objs) {
-      const obj = { ...o, metadata: { ...o.metadata } } as Obj;
-      if (opts.namespace && !obj.metadata?.namespace && (await this.isNamespaced(obj))) {
-        obj.metadata = { ...obj.metadata, namespace: opts.namespace };
+      const query = new URLSearchParams({ fieldManager: 'mini-istiod-e2e', force: 'true' });
+      if (opts.dryRun) query.set('dryRun', 'All');
+      const url = `${await this.objectPath(o, opts.namespace)}?${query}`;
+      const body = { ...o, metadata: { ...o.metadata } } as Obj;
+      if (url.includes('/namespaces/') && !body.metadata?.namespace && opts.namespace) {
+        body.metadata = { ...body.metadata, namespace: opts.namespace };
       }
-      out.push(
-        (await this.objects.patch(
-          obj,
-          undefined,
-          opts.dryRun ? 'All' : undefined,
-          'mini-istiod-e2e',
-          true,
-          PatchStrategy.ServerSideApply,
-        )) as Obj,
-      );
+      out.push((await this.request('PATCH', url, body, 'application/apply-patch+yaml')) as Obj);
     }
     return out;
   }
 
-  async delete(obj: Obj): Promise<void> {
-    await this.objects.delete(obj);
+  async read(o: Obj): Promise<Obj> {
+    return (await this.request('GET', await this.objectPath(o))) as Obj;
   }
 
-  private async isNamespaced(obj: Obj): Promise<boolean> {
-    const clusterScoped = new Set([
-      'Namespace',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'CustomResourceDefinition',
-      'ValidatingWebhookConfiguration',
-    ]);
-    return !clusterScoped.has(obj.kind ?? '');
+  async delete(o: Obj): Promise<void> {
+    await this.request('DELETE', await this.objectPath(o));
   }
 
   /** Waits until every CRD in `crds` is Established (and so its resources are served). */
@@ -81,34 +79,79 @@ export class Cluster {
     const deadline = Date.now() + timeoutMs;
     for (const crd of crds) {
       for (;;) {
-        const got = (await this.objects.read({
-          apiVersion: 'apiextensions.k8s.io/v1',
-          kind: 'CustomResourceDefinition',
-          metadata: { name: crd.metadata?.name ?? '' },
-        })) as Obj;
-        const conditions =
-          (got.status as { conditions?: { type: string; status: string }[] } | undefined)
-            ?.conditions ?? [];
+        const got = await this.read({ ...crd, metadata: { name: crd.metadata?.name } } as Obj);
+        const status = got.status as { conditions?: { type: string; status: string }[] };
+        const conditions = status?.conditions ?? [];
         if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) break;
         if (Date.now() > deadline) throw new Error(`CRD ${crd.metadata?.name} not established`);
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+    this.discovery.clear();
   }
 
   /** Writes status.podIP (and Running/Ready) through the status subresource. */
   async setPodRunning(namespace: string, name: string, ip: string): Promise<void> {
-    const pod = await this.core.readNamespacedPod({ name, namespace });
-    const body: V1Pod = {
-      ...pod,
-      status: {
-        phase: 'Running',
-        podIP: ip,
-        podIPs: [{ ip }],
-        conditions: [{ type: 'Ready', status: 'True' }],
-      },
+    const path = `/api/v1/namespaces/${namespace}/pods/${name}/status`;
+    const status = {
+      phase: 'Running',
+      podIP: ip,
+      podIPs: [{ ip }],
+      conditions: [{ type: 'Ready', status: 'True' }],
     };
-    await this.core.replaceNamespacedPodStatus({ name, namespace, body });
+    await this.request('PATCH', path, { status }, 'application/merge-patch+json');
+  }
+
+  private async objectPath(o: Obj, defaultNamespace?: string): Promise<string> {
+    const apiVersion = o.apiVersion ?? '';
+    const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+    let resources = this.discovery.get(base);
+    if (!resources) {
+      resources = ((await this.request('GET', base)) as { resources: ApiResource[] }).resources;
+      this.discovery.set(base, resources);
+    }
+    const r = resources.find((x) => x.kind === o.kind && !x.name.includes('/'));
+    if (!r) throw new Error(`${apiVersion} ${o.kind} is not served`);
+    const name = o.metadata?.name ?? '';
+    const ns = o.metadata?.namespace ?? defaultNamespace ?? 'default';
+    return r.namespaced
+      ? `${base}/namespaces/${ns}/${r.name}/${name}`
+      : `${base}/${r.name}/${name}`;
+  }
+
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<unknown> {
+    const cluster = this.kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    const url = new URL(cluster.server + path);
+    const opts: https.RequestOptions = {
+      method,
+      headers: { Accept: 'application/json', 'Content-Type': contentType },
+    };
+    await this.kc.applyToHTTPSOptions(opts);
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, { ...opts, agent: false }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          const parsed: unknown = text ? JSON.parse(text) : {};
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve(parsed);
+          else {
+            const message = (parsed as { message?: string }).message ?? text;
+            reject(new ApiError(status, `${method} ${path}: HTTP ${status}: ${message}`));
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
   }
 }
 

@@ -58,8 +58,9 @@ export function clusterParts(name: string): {
   };
 }
 
+/** Sorted like istioctl: by FQDN, then port, subset and direction. */
 export function clusterRows(clusters: readonly Cluster[]): string[][] {
-  return clusters.map((c) => {
+  const rows = clusters.map((c) => {
     const p = clusterParts(c.name);
     return [
       p.fqdn,
@@ -70,6 +71,13 @@ export function clusterRows(clusters: readonly Cluster[]): string[][] {
       shortRef(configRefOf(c.metadata)),
     ];
   });
+  return rows.sort(
+    (a, b) =>
+      a[0].localeCompare(b[0]) ||
+      (Number(a[1]) || 0) - (Number(b[1]) || 0) ||
+      a[2].localeCompare(b[2]) ||
+      a[3].localeCompare(b[3]),
+  );
 }
 
 function chainMatch(chain: FilterChain): string {

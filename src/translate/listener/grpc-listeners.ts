@@ -2,7 +2,9 @@
 // requested `host:port` name (the target of `xds:///host:port`), whose HCM fetches the route
 // configuration `outbound|<port>||<fqdn>` over ADS. Names that resolve to no visible service are
 // skipped, as istiod's grpcgen does; with no names requested, every visible service port gets
-// one (`<fqdn>:<port>`). Server-side (xds.istio.io/grpc/lds/inbound/…) listeners are not built.
+// one (`<fqdn>:<port>`). Server-side names (xds.istio.io/grpc/lds/inbound/<ip>:<port>, gRPC
+// A36) get server listeners from authz/grpc-server-listener.ts; with no names requested, one
+// for each of the proxy's own IPs × workload ports, so a plain snapshot already serves them.
 import { create } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
 import { ListenerSchema, type Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
@@ -14,6 +16,7 @@ import { outboundClusterName } from '../common/cluster-name.js';
 import { grpcHttpFilters } from './http-filters.js';
 import { buildHttpConnectionManager } from './http-connection-manager.js';
 import type { SidecarScope } from './sidecar-scope.js';
+import { buildGrpcServerListeners } from '../authz/grpc-server-listener.js';
 
 export const GRPC_INBOUND_LISTENER_PREFIX = 'xds.istio.io/grpc/lds/inbound/';
 
@@ -76,8 +79,10 @@ export function buildGrpcListeners(
         );
       }
     }
-    return out;
+    return [...out, ...buildGrpcServerListeners(proxy, push)];
   }
+  const inbound = requestedNames.filter((n) => n.startsWith(GRPC_INBOUND_LISTENER_PREFIX));
+  out.push(...buildGrpcServerListeners(proxy, push, inbound));
   for (const name of requestedNames) {
     if (name.startsWith(GRPC_INBOUND_LISTENER_PREFIX)) continue;
     const hp = splitHostPort(name);

@@ -4,8 +4,9 @@
 //   (outbound sidecar only), envoy.filters.http.fault, envoy.filters.http.cors, istio.stats,
 //   envoy.filters.http.router.
 // We omit the filters whose config protos are Istio's own extensions and not in our vendored
-// Envoy API: istio.metadata_exchange, istio.alpn, istio.stats (and the authn/authz filters
-// that need AuthorizationPolicy translation). Fault and CORS must stay: routes carry
+// Envoy API: istio.metadata_exchange, istio.alpn, istio.stats (and the authn filters for
+// RequestAuthentication). RBAC from AuthorizationPolicy (src/translate/authz/) is passed in by
+// the inbound listener builders. Fault and CORS must stay: routes carry
 // typed_per_filter_config for them, which Envoy rejects when the filter is missing.
 import { CorsSchema } from '../../gen/envoy/extensions/filters/http/cors/v3/cors_pb.js';
 import { HTTPFaultSchema } from '../../gen/envoy/extensions/filters/http/fault/v3/fault_pb.js';
@@ -23,9 +24,12 @@ export function isGrpcProtocol(protocol: Protocol | undefined): boolean {
   return protocol === 'GRPC' || protocol === 'GRPC-Web';
 }
 
-/** Filters for an Envoy (sidecar or gateway) HCM; `protocol` is the port's, when known. */
-export function envoyHttpFilters(protocol?: Protocol): TypedFilter[] {
-  const filters: TypedFilter[] = [];
+/**
+ * Filters for an Envoy (sidecar or gateway) HCM; `protocol` is the port's, when known.
+ * `authz` (RBAC filters, inbound only) go first, where istiod puts them after metadata exchange.
+ */
+export function envoyHttpFilters(protocol?: Protocol, authz: TypedFilter[] = []): TypedFilter[] {
+  const filters: TypedFilter[] = [...authz];
   if (isGrpcProtocol(protocol)) {
     filters.push(
       typedFilter(GRPC_STATS_FILTER, GrpcStatsSchema, {

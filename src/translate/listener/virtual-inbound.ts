@@ -8,6 +8,8 @@
 // (the exact table is in inbound-chain-options.ts).
 // Ports the workload does not declare fall through to the catch-all passthrough chains
 // (InboundPassthroughCluster), shaped by the workload-level mode the same way.
+// AuthorizationPolicies add RBAC filters to every chain but the blackhole one (HTTP RBAC in
+// the HCM, network RBAC before tcp_proxy), as istiod does.
 import { create } from '@bufbuild/protobuf';
 import { TrafficDirection } from '../../gen/envoy/config/core/v3/base_pb.js';
 import {
@@ -30,6 +32,7 @@ import { effectiveMtlsMode, type EffectiveMtls } from './peer-authentication.js'
 import { listenerClass } from './protocol-class.js';
 import type { SidecarScope } from './sidecar-scope.js';
 import { tcpProxyFilter } from './tcp-proxy.js';
+import { sidecarAuthzFilters, type SidecarAuthzFilters } from '../authz/sidecar-rbac-filters.js';
 import { socketAddress, typedFilter, type TypedFilter } from './typed-config.js';
 import {
   BLACKHOLE_CLUSTER,
@@ -42,13 +45,13 @@ import {
   WILDCARD_ADDRESS,
 } from './well-known-names.js';
 
-function httpFilterFor(p: InboundPort): TypedFilter {
+function httpFilterFor(p: InboundPort, authz: SidecarAuthzFilters): TypedFilter {
   const operation = p.hosts[0] ? `${p.hosts[0]}/*` : `${p.cluster}/*`;
   return httpConnectionManagerFilter({
     role: 'sidecar-inbound',
     statPrefix: `inbound_${WILDCARD_ADDRESS}_${p.port}`,
     routeConfig: inboundRouteConfig(p.cluster, `inbound|http|${p.port}`, p.cluster, operation),
-    httpFilters: envoyHttpFilters(p.protocol),
+    httpFilters: envoyHttpFilters(p.protocol, authz.http),
   });
 }
 
@@ -57,7 +60,11 @@ function chainKind(p: InboundPort): 'http' | 'tcp' | 'auto' {
   return cls === 'http' || cls === 'auto' ? cls : 'tcp';
 }
 
-function portChains(p: InboundPort, mode: EffectiveMtls): FilterChain[] {
+function portChains(
+  p: InboundPort,
+  mode: EffectiveMtls,
+  authz: SidecarAuthzFilters,
+): FilterChain[] {
   return inboundChainOptions(chainKind(p), mode).map((o) =>
     create(FilterChainSchema, {
       name: `${WILDCARD_ADDRESS}_${p.port}`,
@@ -67,12 +74,15 @@ function portChains(p: InboundPort, mode: EffectiveMtls): FilterChain[] {
         applicationProtocols: [...o.applicationProtocols],
       },
       transportSocket: o.mtls ? istioMutualServerTls(o.protocol === 'http') : undefined,
-      filters: [o.protocol === 'http' ? httpFilterFor(p) : tcpProxyFilter(p.cluster)],
+      filters:
+        o.protocol === 'http'
+          ? [httpFilterFor(p, authz)]
+          : [...authz.network, tcpProxyFilter(p.cluster)],
     }),
   );
 }
 
-function passthroughChains(mode: EffectiveMtls): FilterChain[] {
+function passthroughChains(mode: EffectiveMtls, authz: SidecarAuthzFilters): FilterChain[] {
   const httpPassthrough = httpConnectionManagerFilter({
     role: 'sidecar-inbound',
     statPrefix: 'inbound_0.0.0.0_0',
@@ -82,7 +92,7 @@ function passthroughChains(mode: EffectiveMtls): FilterChain[] {
       INBOUND_PASSTHROUGH_CLUSTER,
       `${INBOUND_PASSTHROUGH_CLUSTER}/*`,
     ),
-    httpFilters: envoyHttpFilters(),
+    httpFilters: envoyHttpFilters(undefined, authz.http),
   });
   return inboundChainOptions('auto', mode).map((o) =>
     create(FilterChainSchema, {
@@ -92,9 +102,10 @@ function passthroughChains(mode: EffectiveMtls): FilterChain[] {
         applicationProtocols: [...o.applicationProtocols],
       },
       transportSocket: o.mtls ? istioMutualServerTls(o.protocol === 'http') : undefined,
-      filters: [
-        o.protocol === 'http' ? httpPassthrough : tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER),
-      ],
+      filters:
+        o.protocol === 'http'
+          ? [httpPassthrough]
+          : [...authz.network, tcpProxyFilter(INBOUND_PASSTHROUGH_CLUSTER)],
     }),
   );
 }
@@ -105,6 +116,8 @@ export function buildVirtualInboundListener(
   scope: SidecarScope,
 ): Listener {
   const policies = push.peerAuthenticationsFor(proxy.namespace, proxy.labels);
+  // AuthorizationPolicy RBAC, built once and shared by every chain (HTTP and TCP).
+  const authz = sidecarAuthzFilters(proxy, push);
   const chains: FilterChain[] = [
     create(FilterChainSchema, {
       name: 'virtualInbound-blackhole',
@@ -113,9 +126,9 @@ export function buildVirtualInboundListener(
     }),
   ];
   for (const p of inboundPorts(proxy, push, scope)) {
-    chains.push(...portChains(p, effectiveMtlsMode(policies, p.port)));
+    chains.push(...portChains(p, effectiveMtlsMode(policies, p.port), authz));
   }
-  chains.push(...passthroughChains(effectiveMtlsMode(policies)));
+  chains.push(...passthroughChains(effectiveMtlsMode(policies), authz));
   return create(ListenerSchema, {
     name: VIRTUAL_INBOUND,
     address: socketAddress(WILDCARD_ADDRESS, VIRTUAL_INBOUND_PORT),
