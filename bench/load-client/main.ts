@@ -1,7 +1,13 @@
 // The load-client process: simulates many proxies against one xDS server and answers the
 // driver's commands over Node IPC. It runs apart from the driver and the server so its own CPU
 // can be measured and reported (see `usage`).
-import type { ClientCommand, ClientReply, Distribution, SettleReport, XdsMode } from './protocol.js';
+import type {
+  ClientCommand,
+  ClientReply,
+  Distribution,
+  SettleReport,
+  XdsMode,
+} from './protocol.js';
 import { emptyStats, SimulatedProxy } from './simulated-proxy.js';
 
 let proxies: SimulatedProxy[] = [];
@@ -105,7 +111,10 @@ async function handle(msg: ClientCommand): Promise<void> {
       send({ reply: 'marked' });
       return;
     case 'settle':
-      send({ reply: 'settled', report: await settle(msg.quietMs, msg.timeoutMs, msg.requireComplete) });
+      send({
+        reply: 'settled',
+        report: await settle(msg.quietMs, msg.timeoutMs, msg.requireComplete),
+      });
       return;
     case 'drain': {
       // Before a change: wait out the previous scenario's traffic, so that its late responses

@@ -13,8 +13,10 @@ import type { XdsMode, SimulatedNode } from './protocol.js';
 import { ProxyState, TYPE } from './proxy-state.js';
 import { readDeltaResponse, readSotwResponse } from './xds-messages.js';
 
-const SOTW_METHOD = '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
-const DELTA_METHOD = '/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources';
+const SOTW_METHOD =
+  '/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources';
+const DELTA_METHOD =
+  '/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources';
 
 const identity = (b: Buffer): Buffer => b;
 const toBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);

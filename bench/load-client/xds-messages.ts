@@ -102,7 +102,8 @@ export function readCluster(buf: Uint8Array): { name: string; edsName?: string }
   return { name, edsName: eds ? serviceName || name : undefined };
 }
 
-const HCM_TYPE = 'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
+const HCM_TYPE =
+  'envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager';
 
 function hcmRouteName(buf: Uint8Array, s: number, e: number, out: Set<string>): void {
   // HttpConnectionManager { rds = 3 { route_config_name = 2 } }

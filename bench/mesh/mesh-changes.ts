@@ -39,7 +39,9 @@ export function destinationRuleChange(mesh: Mesh): FileChanges {
 
 /** Strict mTLS mesh-wide: every sidecar's inbound config changes. */
 export function meshWideChange(): FileChanges {
-  return new Map([[`${ROOT_NAMESPACE}/peer-authentication.yaml`, meshWidePeerAuthenticationYaml()]]);
+  return new Map([
+    [`${ROOT_NAMESPACE}/peer-authentication.yaml`, meshWidePeerAuthenticationYaml()],
+  ]);
 }
 
 /**

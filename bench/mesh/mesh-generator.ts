@@ -126,10 +126,16 @@ export function destinationRuleYaml(
   variant = 0,
 ): string {
   const trafficPolicy: Record<string, unknown> = {
-    connectionPool: { http: { http1MaxPendingRequests: 100 + variant, maxRequestsPerConnection: 10 } },
+    connectionPool: {
+      http: { http1MaxPendingRequests: 100 + variant, maxRequestsPerConnection: 10 },
+    },
   };
   if (index % 3 === 0) {
-    trafficPolicy.outlierDetection = { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s' };
+    trafficPolicy.outlierDetection = {
+      consecutive5xxErrors: 5,
+      interval: '10s',
+      baseEjectionTime: '30s',
+    };
   }
   if (variant > 0) trafficPolicy.loadBalancer = { simple: 'LEAST_REQUEST' };
   return doc([
@@ -314,7 +320,9 @@ export function generateMesh(options: MeshOptions): Mesh {
         metadata: { name: 'ingress', namespace: ROOT_NAMESPACE },
         spec: {
           selector: { istio: 'ingressgateway' },
-          servers: [{ port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] }],
+          servers: [
+            { port: { number: 8080, name: 'http', protocol: 'HTTP' }, hosts: ['*.example.com'] },
+          ],
         },
       },
       {

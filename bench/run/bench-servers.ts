@@ -90,7 +90,8 @@ export async function startMiniIstiod(opts: MiniIstiodOptions): Promise<BenchSer
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   const log = opts.log;
-  if (child.stderr) createInterface({ input: child.stderr }).on('line', (l) => log?.(`[mini-istiod] ${l}`));
+  if (child.stderr)
+    createInterface({ input: child.stderr }).on('line', (l) => log?.(`[mini-istiod] ${l}`));
   const debug = `http://127.0.0.1:${debugPort}`;
   const deadline = Date.now() + 120_000;
   for (;;) {

@@ -21,9 +21,20 @@ import {
   type FileChanges,
 } from '../mesh/mesh-changes.js';
 import { generateMesh, type Mesh, type MeshOptions, type PodInfo } from '../mesh/mesh-generator.js';
-import { startGoControlPlane, startMiniIstiod, type BenchServer, type GoServer } from './bench-servers.js';
+import {
+  startGoControlPlane,
+  startMiniIstiod,
+  type BenchServer,
+  type GoServer,
+} from './bench-servers.js';
 import { LoadClientProcess } from './load-client-process.js';
-import { atRate, connectStorm, reconnectStorm, runScenario, type ScenarioResult } from './scenarios.js';
+import {
+  atRate,
+  connectStorm,
+  reconnectStorm,
+  runScenario,
+  type ScenarioResult,
+} from './scenarios.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // dist-bench/bench/run → repository root.
@@ -70,7 +81,7 @@ function parseArgs(argv: string[]): BenchOptions {
     churnSeconds: num('churn-seconds', 20, 3),
     go: !flags.has('no-go'),
     cpuProf: flags.has('cpu-prof'),
-    quietMs: num('quiet-ms', 1500, 800),
+    quietMs: num('quiet-ms', 5000, 2500),
     timeoutMs: num('timeout-ms', 180_000, 60_000),
   };
 }
@@ -189,10 +200,18 @@ function summaryLine(r: ScenarioResult): string {
     `largest ${(r.largestResponseBytes / 1024).toFixed(0)} KiB`,
     `by type ${JSON.stringify(r.responsesByType)}`,
   ];
-  if (r.pushes !== undefined) parts.push(`pushes ${r.pushes} (eds-only ${r.endpointOnlyPushes}, skipped proxies ${r.pushesSkippedProxies}, longest ${r.pushDurationMsMax} ms)`);
-  if (r.churn) parts.push(`churn ${r.churn.changes} in ${r.churn.seconds}s, ${r.churn.serverCpuCores} cores, drain ${r.churn.drainMs} ms`);
+  if (r.pushes !== undefined)
+    parts.push(
+      `pushes ${r.pushes} (eds-only ${r.endpointOnlyPushes}, skipped proxies ${r.pushesSkippedProxies}, longest ${r.pushDurationMsMax} ms)`,
+    );
+  if (r.churn)
+    parts.push(
+      `churn ${r.churn.changes} in ${r.churn.seconds}s, ${r.churn.serverCpuCores} cores, drain ${r.churn.drainMs} ms`,
+    );
   if (r.incompleteProxies || r.nacks || r.streamErrors || r.timedOut) {
-    parts.push(`INCOMPLETE ${r.incompleteProxies} NACKS ${r.nacks} ERRORS ${r.streamErrors}${r.timedOut ? ' TIMEOUT' : ''}`);
+    parts.push(
+      `INCOMPLETE ${r.incompleteProxies} NACKS ${r.nacks} ERRORS ${r.streamErrors}${r.timedOut ? ' TIMEOUT' : ''}`,
+    );
   }
   return parts.join(', ');
 }
@@ -239,7 +258,9 @@ async function main(): Promise<void> {
         sidecarScoping: scoping,
       };
       const label = `scoping=${scoping ? 'on' : 'off'} mode=${mode}`;
-      console.log(`\n== ${label}: ${opts.services} services, ${opts.namespaces} namespaces, ${opts.proxies} sidecars + 1 gateway`);
+      console.log(
+        `\n== ${label}: ${opts.services} services, ${opts.namespaces} namespaces, ${opts.proxies} sidecars + 1 gateway`,
+      );
       const mesh = generateMesh(meshOpts);
       const p = plan(mesh, opts);
       const work = mkdtempSync(path.join(os.tmpdir(), 'mini-istiod-bench-'));
@@ -247,7 +268,8 @@ async function main(): Promise<void> {
         const configDir = path.join(work, 'config');
         writeChanges(configDir, mesh.files);
         const sets = goBinary ? await exportSets(mesh, p, work, opts.churnRate) : undefined;
-        if (sets) console.log(`  exported ${sets.churn.length + 4} snapshot sets in ${sets.exportMs} ms`);
+        if (sets)
+          console.log(`  exported ${sets.churn.length + 4} snapshot sets in ${sets.exportMs} ms`);
 
         const mini = await startMiniIstiod({
           configDir,
@@ -260,7 +282,9 @@ async function main(): Promise<void> {
             vs: async () => writeChanges(configDir, p.vs),
             dr: async () => writeChanges(configDir, p.dr),
             churn: async () => {
-              const ms = await atRate(p.churn.length, opts.churnRate, async (i) => writeChanges(configDir, p.churn[i]));
+              const ms = await atRate(p.churn.length, opts.churnRate, async (i) =>
+                writeChanges(configDir, p.churn[i]),
+              );
               return { lastChangeAfterMs: ms, changes: p.churn.length };
             },
             meshWide: async () => writeChanges(configDir, p.meshWide),
@@ -295,7 +319,10 @@ async function main(): Promise<void> {
           goControlPlane: goRun,
           ratios: goRun ? ratios(miniRun, goRun) : undefined,
         });
-        if (goRun) console.log(`  ratios mini-istiod/go-control-plane: ${JSON.stringify(ratios(miniRun, goRun))}`);
+        if (goRun)
+          console.log(
+            `  ratios mini-istiod/go-control-plane: ${JSON.stringify(ratios(miniRun, goRun))}`,
+          );
       } finally {
         rmSync(work, { recursive: true, force: true });
       }
@@ -304,14 +331,22 @@ async function main(): Promise<void> {
   const results = {
     date: new Date().toISOString(),
     command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     options: opts,
     durationSeconds: Math.round((Date.now() - began) / 1000),
     runs,
   };
   const dir = path.join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${results.date.replace(/[:.]/g, '-')}${opts.quick ? '-quick' : ''}.json`);
+  const file = path.join(
+    dir,
+    `${results.date.replace(/[:.]/g, '-')}${opts.quick ? '-quick' : ''}.json`,
+  );
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nresults: ${path.relative(repoRoot, file)} (${results.durationSeconds} s)`);
 }

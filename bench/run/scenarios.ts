@@ -1,7 +1,12 @@
 // The benchmark scenarios, run identically against either server. A scenario is "apply a
 // change, then wait until every proxy is quiet"; figures come from the load client (convergence,
 // bytes received, largest response), /proc (server CPU and RSS) and the server's own counters.
-import type { Distribution, SettleReport, SimulatedNode, XdsMode } from '../load-client/protocol.js';
+import type {
+  Distribution,
+  SettleReport,
+  SimulatedNode,
+  XdsMode,
+} from '../load-client/protocol.js';
 import type { BenchServer } from './bench-servers.js';
 import type { LoadClientProcess } from './load-client-process.js';
 import { cpuSeconds, rssBytes, RssSampler } from './process-stats.js';

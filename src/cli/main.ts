@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerBootstrap } from './commands/bootstrap.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDescribe } from './commands/describe.js';
 import { registerExplain } from './commands/explain.js';
 import { registerProxyConfig } from './commands/proxy-config.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   // commands: one line each, keep sorted
   registerAnalyze(program);
   registerBootstrap(program);
+  registerDemo(program);
   registerDescribe(program);
   registerExplain(program);
   registerProxyConfig(program);

@@ -76,7 +76,10 @@ function paint(text: string, code: string, colour: boolean): string {
 }
 
 /** The chart's lines for one frame (no trailing newline, no cursor movement). */
-export function renderChart(frame: ChartFrame, opts: { width?: number; colour?: boolean } = {}): string[] {
+export function renderChart(
+  frame: ChartFrame,
+  opts: { width?: number; colour?: boolean } = {},
+): string[] {
   const width = opts.width ?? 40;
   const colour = opts.colour ?? false;
   const lines = [
@@ -94,7 +97,10 @@ export function renderChart(frame: ChartFrame, opts: { width?: number; colour?: 
     );
     for (const o of outcomesOf(frame, p.recent, true)) {
       const share = shareOf(p.recent, o);
-      const code = o === ERROR_OUTCOME ? RED : COLOURS[Math.max(frame.versions.indexOf(o), 0) % COLOURS.length];
+      const code =
+        o === ERROR_OUTCOME
+          ? RED
+          : COLOURS[Math.max(frame.versions.indexOf(o), 0) % COLOURS.length];
       lines.push(
         `  ${named(o).padEnd(4)} ${paint(bar(share, width), code, colour)} ` +
           `${pct(share).padStart(6)}  ${pct(shareOf(p.steady, o)).padStart(6)}`,

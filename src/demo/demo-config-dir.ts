@@ -12,7 +12,10 @@ export interface DemoConfigDir {
   dispose(): Promise<void>;
 }
 
-export async function prepareConfigDir(given?: string, source = bookinfoDir): Promise<DemoConfigDir> {
+export async function prepareConfigDir(
+  given?: string,
+  source = bookinfoDir,
+): Promise<DemoConfigDir> {
   if (given !== undefined) {
     const dir = path.resolve(given);
     const stat = await fs.stat(dir).catch(() => undefined);

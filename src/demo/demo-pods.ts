@@ -36,7 +36,11 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
-function metaOf(obj: RawObject): { name: string; namespace: string; labels: Record<string, string> } {
+function metaOf(obj: RawObject): {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+} {
   const meta = isRecord(obj.metadata) ? obj.metadata : {};
   return {
     name: typeof meta.name === 'string' ? meta.name : '',
@@ -73,7 +77,9 @@ export function demoPodsOf(objects: readonly RawObject[]): DemoPod[] {
     const status = isRecord(obj.status) ? obj.status : {};
     if (typeof status.podIP !== 'string' || name === '') continue;
     const ports = [
-      ...new Set(services.filter((s) => selects(s, namespace, labels)).flatMap((s) => s.targetPorts)),
+      ...new Set(
+        services.filter((s) => selects(s, namespace, labels)).flatMap((s) => s.targetPorts),
+      ),
     ].sort((a, b) => a - b);
     if (ports.length === 0) continue;
     pods.push({

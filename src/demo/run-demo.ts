@@ -68,7 +68,9 @@ export async function runDemo(options: DemoOptions): Promise<RunningDemo> {
   const cleanups: (() => Promise<void> | void)[] = [() => config.dispose()];
   const stopAll = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
-      await Promise.resolve(cleanup()).catch((e: unknown) => options.log(`demo: stop: ${String(e)}`));
+      await Promise.resolve(cleanup()).catch((e: unknown) =>
+        options.log(`demo: stop: ${String(e)}`),
+      );
     }
   };
   try {
@@ -89,7 +91,7 @@ async function start(
   const notes: string[] = [];
   const log = options.tty
     ? (line: string) => {
-        notes.push(line.length > 160 ? `${line.slice(0, 157)}...` : line);
+        for (const l of line.split('\n')) notes.push(l.length > 160 ? `${l.slice(0, 157)}...` : l);
         notes.splice(0, Math.max(0, notes.length - MAX_NOTES));
       }
     : options.log;
@@ -100,7 +102,9 @@ async function start(
   const versions = [...new Set(targets.map((p) => p.version))].sort();
 
   const discovery = new DiscoveryServer({
-    sources: [new FileSource([config.dir], { onError: (err) => log(`config source: ${err.message}`) })],
+    sources: [
+      new FileSource([config.dir], { onError: (err) => log(`config source: ${err.message}`) }),
+    ],
     log,
   });
   let xdsListening = false;
@@ -109,7 +113,10 @@ async function start(
     port: options.debugPort,
     isReady: () => discovery.ready && xdsListening,
   });
-  cleanups.push(() => debug.close(), () => discovery.stop());
+  cleanups.push(
+    () => debug.close(),
+    () => discovery.stop(),
+  );
   const debugPort = await debug.listen();
   await discovery.start();
   const xdsPort = await discovery.ads.listen(HOST, options.xdsPort);

@@ -58,12 +58,13 @@ export class WorkloadServer {
       pod: this.pod.name,
       ip: this.pod.ip,
     };
+    const handler: grpc.handleUnaryCall<Buffer, WorkloadReply> = (_call, callback) => {
+      this.served++;
+      callback(null, reply);
+    };
     server.register<Buffer, WorkloadReply>(
       methodFor(this.pod.app),
-      (_call, callback) => {
-        this.served++;
-        callback(null, reply);
-      },
+      handler,
       encodeReply,
       (b) => b,
       'unary',
@@ -72,8 +73,17 @@ export class WorkloadServer {
     try {
       for (const port of this.pod.ports) {
         await new Promise<void>((resolve, reject) =>
-          server.bindAsync(`${this.pod.ip}:${port}`, grpc.ServerCredentials.createInsecure(), (err) =>
-            err ? reject(new Error(`${this.pod.name}: cannot listen on ${this.pod.ip}:${port}: ${err.message}`)) : resolve(),
+          server.bindAsync(
+            `${this.pod.ip}:${port}`,
+            grpc.ServerCredentials.createInsecure(),
+            (err) =>
+              err
+                ? reject(
+                    new Error(
+                      `${this.pod.name}: cannot listen on ${this.pod.ip}:${port}: ${err.message}`,
+                    ),
+                  )
+                : resolve(),
           ),
         );
       }

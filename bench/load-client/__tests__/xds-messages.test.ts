@@ -11,12 +11,7 @@ import {
   DiscoveryResponseSchema,
 } from '../../../src/gen/envoy/service/discovery/v3/discovery_pb.js';
 import { ProxyState, TYPE } from '../proxy-state.js';
-import {
-  readCluster,
-  readDeltaResponse,
-  readListener,
-  readSotwResponse,
-} from '../xds-messages.js';
+import { readCluster, readDeltaResponse, readListener, readSotwResponse } from '../xds-messages.js';
 
 const edsCluster = create(ClusterSchema, {
   name: 'outbound|9080|v2|reviews.default.svc.cluster.local',

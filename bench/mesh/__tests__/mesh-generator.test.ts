@@ -31,7 +31,11 @@ function storeOf(mesh: Mesh, extra = new Map<string, string>()) {
   const store = new ConfigStore();
   const all = new Map([...mesh.files, ...extra]);
   store.apply(
-    [...all].map(([origin, text]) => ({ origin, ...parseConfigFile(origin, text), parseErrors: [] })),
+    [...all].map(([origin, text]) => ({
+      origin,
+      ...parseConfigFile(origin, text),
+      parseErrors: [],
+    })),
   );
   return store;
 }

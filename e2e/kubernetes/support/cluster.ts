@@ -1,6 +1,6 @@
 // What the e2e tests do to the test API server (credentials from @kubernetes/client-node's KubeConfig): server-side apply
 // (optionally dry-run), delete, pod status writes, waiting for CRDs, and the bookinfo fixtures
-// (Services from the Istio sample, one Pod per Deployment with a loopback podIP, EndpointSlices).
+// (Services from the Istio sample, one Pod per Deployment with a loopback podIP).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -163,14 +163,15 @@ export interface BookinfoPod {
 }
 
 /**
- * The bookinfo sample as objects: its Services and ServiceAccounts, one Pod per Deployment (pod
- * IPs 127.0.0.11, .12, ... in Deployment order) and one EndpointSlice per Service selecting them.
+ * The bookinfo sample as objects: its Services and ServiceAccounts, and one Pod per Deployment
+ * (pod IPs 127.0.0.11, .12, ... in Deployment order, to be set with setPodRunning). No
+ * EndpointSlices: the API server refuses loopback addresses in them (and in Endpoints), so the
+ * model finds these endpoints through the Services' selectors, as it does for config files.
  */
 export function bookinfoObjects(namespace: string): {
   services: Obj[];
   serviceAccounts: Obj[];
   pods: { pod: Obj; info: BookinfoPod }[];
-  endpointSlices: Obj[];
 } {
   const all = readYamlObjects('testdata', 'bookinfo', 'platform', 'kube', 'bookinfo.yaml');
   const withNs = (o: Obj): Obj => ({ ...o, metadata: { ...o.metadata, namespace } }) as Obj;
@@ -197,34 +198,5 @@ export function bookinfoObjects(namespace: string): {
       } as Obj;
       return { pod, info };
     });
-  const endpointSlices = services.map((svc) => {
-    const spec = svc.spec as {
-      selector?: Record<string, string>;
-      ports: { name?: string; port: number; targetPort?: number }[];
-    };
-    const selected = pods.filter(({ info }) =>
-      Object.entries(spec.selector ?? {}).every(([k, v]) => info.labels[k] === v),
-    );
-    return {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: `${svc.metadata?.name}-abc12`,
-        namespace,
-        labels: { 'kubernetes.io/service-name': svc.metadata?.name ?? '' },
-      },
-      addressType: 'IPv4',
-      ports: spec.ports.map((p) => ({
-        name: p.name ?? '',
-        port: p.targetPort ?? p.port,
-        protocol: 'TCP',
-      })),
-      endpoints: selected.map(({ info }) => ({
-        addresses: [info.ip],
-        conditions: { ready: true, serving: true, terminating: false },
-        targetRef: { kind: 'Pod', name: info.name, namespace },
-      })),
-    } as Obj;
-  });
-  return { services, serviceAccounts, pods, endpointSlices };
+  return { services, serviceAccounts, pods };
 }

@@ -166,6 +166,8 @@ export function who(client: grpc.Client, headers: Record<string, string> = {}): 
 
 export interface LiveMesh {
   debugUrl: string;
+  /** The FileSource's directory: write files here to change config live. */
+  configDir: string;
   discovery: DiscoveryServer;
   greeter: grpc.Client;
   rejecter: FakeSotwClient;
@@ -285,6 +287,7 @@ export async function startLiveMesh(): Promise<LiveMesh> {
 
   return {
     debugUrl,
+    configDir: dir,
     discovery,
     greeter,
     rejecter,

@@ -114,6 +114,8 @@ export class KubeHttp {
         }
         onEvent(event);
       });
+      // readline re-emits its input's errors (an aborted response): handled, not thrown.
+      lines.on('error', (err) => finish(err));
       res.on('error', (err) => finish(err));
       res.on('aborted', () => finish(new Error(`watch ${path}: connection aborted`)));
       lines.on('close', () => finish(undefined));

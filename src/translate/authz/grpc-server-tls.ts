@@ -40,14 +40,14 @@ export function grpcServerMtls(): TransportSocket {
           instanceName: GRPC_CERT_PROVIDER_INSTANCE,
           certificateName: 'default',
         },
+        // istiod nests this in a combined_validation_context, which Envoy's validation
+        // rejects without an SDS config; gRPC reads the plain validation_context the same way.
         validationContextType: {
-          case: 'combinedValidationContext',
+          case: 'validationContext',
           value: {
-            defaultValidationContext: {
-              caCertificateProviderInstance: {
-                instanceName: GRPC_CERT_PROVIDER_INSTANCE,
-                certificateName: 'ROOTCA',
-              },
+            caCertificateProviderInstance: {
+              instanceName: GRPC_CERT_PROVIDER_INSTANCE,
+              certificateName: 'ROOTCA',
             },
           },
         },
