@@ -61,7 +61,11 @@ export async function runScenario(
   // Storms (no mark first) must end with every proxy fully configured, not merely a quiet gap.
   const requireComplete = !markFirst;
   const { server, client } = ctx;
-  await client.drain(ctx.quietMs * 2, ctx.timeoutMs);
+  // A quiet gap shorter than one push would end a scenario while the server is still computing
+  // (mini-istiod writes nothing until a push's translation loop ends): stretch it to 1.5 pushes.
+  const longestPush = Math.max(0, ...server.pushes().map((p) => p.durationMs));
+  const quietMs = Math.max(ctx.quietMs, Math.round(1.5 * longestPush));
+  await client.drain(quietMs * 2, ctx.timeoutMs);
   const cpu0 = cpuSeconds(server.pid);
   const counters0 = await server.counters();
   const sampler = new RssSampler(server.pid);
@@ -69,7 +73,7 @@ export async function runScenario(
   const started = performance.now();
   const sinceIso = new Date().toISOString();
   const applied = (await apply()) ?? {};
-  const report: SettleReport = await client.settle(ctx.quietMs, ctx.timeoutMs, requireComplete);
+  const report: SettleReport = await client.settle(quietMs, ctx.timeoutMs, requireComplete);
   const wallMs = performance.now() - started;
   const cpu1 = cpuSeconds(server.pid);
   const peak = sampler.stop();

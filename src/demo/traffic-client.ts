@@ -67,6 +67,7 @@ export class TrafficClient {
   private channel: grpc.Client | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
+  private closed = false;
   /** Call slots consumed by the rate schedule (started or dropped). */
   private scheduled = 0;
   private readonly picker: MixPicker;
@@ -102,9 +103,18 @@ export class TrafficClient {
     }, TICK_MS);
   }
 
-  stop(): void {
+  /**
+   * Stops issuing calls, lets those in flight finish (bounded by their deadline), then closes the
+   * channel: a channel closed under queued calls leaves grpc-js timers holding the process open.
+   */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    const giveUp = Date.now() + (this.options.deadlineMs ?? 2000) + 100;
+    while (this.inFlight > 0 && Date.now() < giveUp) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    this.closed = true;
     this.channel?.close();
     this.channel = undefined;
   }
@@ -130,7 +140,7 @@ export class TrafficClient {
         this.completed++;
         const reply = err || !value ? undefined : decodeReply(value);
         // A stopped client's late answers are not news.
-        if (this.channel) this.options.window.record(population, reply?.version ?? ERROR_OUTCOME);
+        if (!this.closed) this.options.window.record(population, reply?.version ?? ERROR_OUTCOME);
       },
     );
   }

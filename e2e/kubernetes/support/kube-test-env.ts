@@ -250,10 +250,8 @@ export class KubeTestEnv {
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => p.once('exit', () => resolve()));
     p.kill('SIGTERM');
-    const killed = await Promise.race([exited.then(() => true), sleep(10_000).then(() => false)]);
-    if (!killed) {
-      p.kill('SIGKILL');
-      await exited;
-    }
+    const force = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(force);
   }
 }

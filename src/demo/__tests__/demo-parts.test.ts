@@ -155,7 +155,9 @@ describe('steps', () => {
   });
 
   it('refuses unknown steps and names the known ones', async () => {
-    await expect(applyStep('../pods', dir)).rejects.toThrow(/unknown step "..\/pods".*canary-50-50/);
+    await expect(applyStep('../pods', dir)).rejects.toThrow(
+      /unknown step "..\/pods".*canary-50-50/,
+    );
     await expect(applyStep('v3', path.join(dir, 'missing'))).rejects.toThrow(/not a directory/);
   });
 

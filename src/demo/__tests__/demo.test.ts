@@ -76,7 +76,9 @@ describe('mini-istiod demo --no-tty', () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`no line with ${what}; output:\n${lines.join('\n')}\nlogs:\n${logs.join('\n')}`);
+    throw new Error(
+      `no line with ${what}; output:\n${lines.join('\n')}\nlogs:\n${logs.join('\n')}`,
+    );
   }
 
   /** The next `n` share lines after index `from`. */
@@ -86,38 +88,43 @@ describe('mini-istiod demo --no-tty', () => {
     return shareLines().slice(0, n).map(parseLine);
   }
 
-  it('prints where it runs, then shares that follow each step', async () => {
-    expect(demo?.target).toBe('reviews.default.svc.cluster.local:9080');
-    expect(lines.join('\n')).toContain(`config dir (edit it live): ${configDir}`);
-    expect(lines.join('\n')).toContain(
-      'client: sidecar~127.0.86.11~productpage-v1-0.default~default.svc.cluster.local',
-    );
+  it(
+    'prints where it runs, then shares that follow each step',
+    async () => {
+      expect(demo?.target).toBe('reviews.default.svc.cluster.local:9080');
+      expect(lines.join('\n')).toContain(`config dir (edit it live): ${configDir}`);
+      expect(lines.join('\n')).toContain(
+        'client: sidecar~127.0.86.11~productpage-v1-0.default~default.svc.cluster.local',
+      );
 
-    // The seed VirtualService sends everyone to v1.
-    await waitForLine('all v1', (s) => s.main.v1 === 100 && s.jason.v1 === 100);
+      // The seed VirtualService sends everyone to v1.
+      await waitForLine('all v1', (s) => s.main.v1 === 100 && s.jason.v1 === 100);
 
-    // canary-50-50: v1 and v3 about half each (30 anonymous calls per 1 s line, so the band
-    // is checked on the mean of three lines).
-    expect(await runDemoStep('canary-50-50', { configDir })).toMatch(/applied step canary-50-50/);
-    const first = await waitForLine(
-      'v1/v3 split',
-      (s) => s.main.v1 > 20 && s.main.v3 > 20 && s.main.v1 + s.main.v3 === 100,
-    );
-    const split = await nextLines(first - 1, 3);
-    const mean = (v: string) => split.reduce((sum, s) => sum + (s.main[v] ?? 0), 0) / split.length;
-    expect(mean('v1')).toBeGreaterThan(30);
-    expect(mean('v1')).toBeLessThan(70);
-    expect(mean('v1') + mean('v3')).toBeCloseTo(100, 0);
-    expect(split.every((s) => s.main.v2 === 0 && s.main.err === undefined)).toBe(true);
+      // canary-50-50: v1 and v3 about half each (30 anonymous calls per 1 s line, so the band
+      // is checked on the mean of three lines).
+      expect(await runDemoStep('canary-50-50', { configDir })).toMatch(/applied step canary-50-50/);
+      const first = await waitForLine(
+        'v1/v3 split',
+        (s) => s.main.v1 > 20 && s.main.v3 > 20 && s.main.v1 + s.main.v3 === 100,
+      );
+      const split = await nextLines(first - 1, 3);
+      const mean = (v: string) =>
+        split.reduce((sum, s) => sum + (s.main[v] ?? 0), 0) / split.length;
+      expect(mean('v1')).toBeGreaterThan(30);
+      expect(mean('v1')).toBeLessThan(70);
+      expect(mean('v1') + mean('v3')).toBeCloseTo(100, 0);
+      expect(split.every((s) => s.main.v2 === 0 && s.main.err === undefined)).toBe(true);
 
-    // v3: everything moves to v3.
-    await runDemoStep('v3', { configDir });
-    const allV3 = await waitForLine('all v3', (s) => s.main.v3 === 100 && s.jason.v3 === 100);
-    const after = await nextLines(allV3, 2);
-    expect(after.every((s) => s.main.v3 === 100 && s.jason.v3 === 100)).toBe(true);
+      // v3: everything moves to v3.
+      await runDemoStep('v3', { configDir });
+      const allV3 = await waitForLine('all v3', (s) => s.main.v3 === 100 && s.jason.v3 === 100);
+      const after = await nextLines(allV3, 2);
+      expect(after.every((s) => s.main.v3 === 100 && s.jason.v3 === 100)).toBe(true);
 
-    // jason-v2: the two populations are shown apart; only jason's moves.
-    await runDemoStep('jason-v2', { configDir });
-    await waitForLine('jason on v2', (s) => s.main.v1 === 100 && s.jason.v2 === 100);
-  }, TEST_TIMEOUT_MS);
+      // jason-v2: the two populations are shown apart; only jason's moves.
+      await runDemoStep('jason-v2', { configDir });
+      await waitForLine('jason on v2', (s) => s.main.v1 === 100 && s.jason.v2 === 100);
+    },
+    TEST_TIMEOUT_MS,
+  );
 });

@@ -12,7 +12,10 @@ describe('cidrRange', () => {
   });
 
   it('compresses IPv6 and makes a single address a /128', () => {
-    expect(cidr('2001:db8:0:0:0:0:0:1')).toEqual({ address_prefix: '2001:db8::1', prefix_len: 128 });
+    expect(cidr('2001:db8:0:0:0:0:0:1')).toEqual({
+      address_prefix: '2001:db8::1',
+      prefix_len: 128,
+    });
     expect(cidr('fd00::/8')).toEqual({ address_prefix: 'fd00::', prefix_len: 8 });
   });
 

@@ -24,7 +24,9 @@ describe('generatePolicy (one AuthorizationPolicy rule)', () => {
 
   it('matches source principals as spiffe:// URIs, OR-ing values and NOT-ing notValues', () => {
     const p = policy({
-      from: [{ source: { principals: ['cluster.local/ns/a/sa/x', '*'], notPrincipals: ['*/sa/y'] } }],
+      from: [
+        { source: { principals: ['cluster.local/ns/a/sa/x', '*'], notPrincipals: ['*/sa/y'] } },
+      ],
     });
     expect(p).toEqual({
       permissions: ANY_PERMISSION,
@@ -40,7 +42,9 @@ describe('generatePolicy (one AuthorizationPolicy rule)', () => {
                   ],
                 },
               },
-              { not_id: { or_ids: { ids: [authn({ safe_regex: { regex: 'spiffe://.*/sa/y' } })] } } },
+              {
+                not_id: { or_ids: { ids: [authn({ safe_regex: { regex: 'spiffe://.*/sa/y' } })] } },
+              },
             ],
           },
         },
@@ -172,7 +176,9 @@ describe('generatePolicy (one AuthorizationPolicy rule)', () => {
     };
     expect(() => policy(rule, RBAC_Action.ALLOW, true)).toThrow(AuthzRuleError);
     expect(policy(rule, RBAC_Action.DENY, true)).toEqual({
-      permissions: [{ and_rules: { rules: [{ or_rules: { rules: [{ destination_port: 80 }] } }] } }],
+      permissions: [
+        { and_rules: { rules: [{ or_rules: { rules: [{ destination_port: 80 }] } }] } },
+      ],
       principals: ANY_PRINCIPAL,
     });
   });

@@ -12,9 +12,7 @@ describe('trust domain rewrite of source principals', () => {
       'cluster.local/ns/foo/sa/bar',
     );
     expect(migratePrincipal('*/ns/foo/sa/bar', 'td.example')).toBe('*/ns/foo/sa/bar');
-    expect(migratePrincipal('other.td/ns/foo/sa/bar', 'td.example')).toBe(
-      'other.td/ns/foo/sa/bar',
-    );
+    expect(migratePrincipal('other.td/ns/foo/sa/bar', 'td.example')).toBe('other.td/ns/foo/sa/bar');
     expect(migratePrincipal('sa/bar', 'td.example')).toBe('sa/bar');
   });
 
