@@ -58,8 +58,12 @@ export function registerDemo(program: Command): void {
       'Apply examples/steps/<name>.yaml as the reviews VirtualService of the running demo',
     )
     .option('--config-dir <dir>', "the demo's config dir (default: the running demo's)")
-    .action(async (name: string, opts: { configDir?: string }) => {
-      process.stdout.write(`${await runDemoStep(name, opts)}\n`);
+    // `demo` has a --config-dir of its own, and commander gives a flag to the parent command when
+    // both define it: read it from either.
+    .action(async (name: string, opts: { configDir?: string }, cmd: Command) => {
+      const parentOpts: { configDir?: string } = cmd.parent?.opts() ?? {};
+      const configDir = opts.configDir ?? parentOpts.configDir;
+      process.stdout.write(`${await runDemoStep(name, { configDir })}\n`);
     });
 }
 

@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { buildProgram } from '../../cli/main.js';
 import { bar, renderChart, renderLine, type ChartFrame } from '../bar-chart.js';
 import { readDemoPods } from '../demo-pods.js';
 import { bookinfoDir, stepsDir } from '../demo-paths.js';
@@ -152,6 +153,15 @@ describe('steps', () => {
       await fs.readFile(path.join(stepsDir, 'canary-50-50.yaml'), 'utf8'),
     );
     expect(await fs.readdir(dir)).toEqual(['virtual-service-reviews.yaml']);
+  });
+
+  it('`mini-istiod demo step` takes --config-dir before or after the step name', async () => {
+    const run = (...args: string[]) => buildProgram().parseAsync(['node', 'mini-istiod', ...args]);
+    const vs = path.join(dir, 'virtual-service-reviews.yaml');
+    await run('demo', 'step', 'v3', '--config-dir', dir);
+    expect(await fs.readFile(vs, 'utf8')).toContain('subset: v3');
+    await run('demo', '--config-dir', dir, 'step', 'jason-v2');
+    expect(await fs.readFile(vs, 'utf8')).toContain('end-user');
   });
 
   it('refuses unknown steps and names the known ones', async () => {
