@@ -2,9 +2,14 @@
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# `prepare` (proto generation + tsc) needs the sources, so install scripts run after the COPY below.
+# `prepare` (proto generation + tsc) needs the sources, so it runs after they are copied. Only
+# what the build reads is copied: never a host node_modules/ or dist/.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY . .
+COPY tsconfig.json tsconfig.build.json buf.gen.yaml ./
+COPY protos ./protos
+COPY scripts/gen-protos.mjs ./scripts/
+COPY src ./src
+COPY bin ./bin
 RUN npm run gen && npm run build && npm prune --omit=dev
 
 FROM node:20-slim

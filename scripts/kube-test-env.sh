@@ -3,8 +3,9 @@
 # them outside the repo, like controller-runtime's envtest binaries.
 #
 # Both come from the Go module proxy through the wrapper module in scripts/kube-test-env/ (one
-# `go build`, so the shared dependencies compile once). The cache directory is keyed by the
-# Kubernetes version; a second run finds both binaries and returns at once.
+# module graph, checksums pinned by its go.sum). The cache directory is keyed by the Kubernetes
+# version; a second run finds both binaries and returns at once. Measured on a 2-core machine:
+# cold (empty Go module and build caches) 520-660 s, warm Go caches 11 s, cached binaries 0 s.
 #
 # Prints the directory holding `kube-apiserver` and `etcd` on its last line.
 # Environment: KUBE_TEST_ENV_DIR overrides the cache directory (the e2e tests read it too).
@@ -22,6 +23,10 @@ if [[ -x "$bin_dir/kube-apiserver" && -x "$bin_dir/etcd" ]]; then
   exit 0
 fi
 
+# The Go toolchain's default install place, for shells whose PATH lacks it.
+if ! command -v go > /dev/null && [[ -x /usr/local/go/bin/go ]]; then
+  export PATH="$PATH:/usr/local/go/bin"
+fi
 if ! command -v go > /dev/null; then
   echo "kube-test-env: Go is required to build kube-apiserver and etcd (https://go.dev/dl/)" >&2
   exit 1
@@ -42,7 +47,7 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 done
 
-echo "kube-test-env: building kube-apiserver $k8s_version and etcd $etcd_version (cold: ~25 min on 2 cores)"
+echo "kube-test-env: building kube-apiserver $k8s_version and etcd $etcd_version (cold: ~9-11 min on 2 cores)"
 start=$(date +%s)
 (
   cd "$work"

@@ -268,6 +268,18 @@ describe('manifests against the real API server (kubectl apply --dry-run=server)
     ).rejects.toThrow(/HTTP 404/);
   });
 
+  it('accepts the webhook configuration', async () => {
+    const config = readYamlObjects(
+      'manifests',
+      'install',
+      'webhook',
+      'validating-webhook-configuration.yaml',
+    );
+    const [answered] = await cluster.apply(config, { dryRun: true });
+    expect(answered.kind).toBe('ValidatingWebhookConfiguration');
+    expect(answered.metadata?.name).toBe('mini-istiod-validator');
+  });
+
   it('accepts the bookinfo wiring', async () => {
     const answered = await cluster.apply(kustomized('bookinfo'), { dryRun: true, namespace: NS });
     expect(answered.filter((o) => o.kind === 'Deployment')).toHaveLength(6);

@@ -77,8 +77,6 @@ afterAll(async () => {
   await discovery?.stop();
   await Promise.all(workloads.map((w) => w.stop()));
   await env?.stop();
-  const h = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles();
-  console.log('HANDLES', h.map((x) => { const o = x as { spawnfile?: string; pid?: number; exitCode?: number; spawnargs?: string[] }; return `${o.spawnfile} ${o.pid} ${o.exitCode} ${(o.spawnargs ?? []).slice(0,3).join(' ')}`; }));
 });
 
 describe('Kubernetes mode: routing of grpc-js-xds clients follows the API server', () => {

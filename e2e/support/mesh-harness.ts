@@ -194,8 +194,23 @@ export class Mesh {
     return this.config.write(ROUTES_FILE, [doc]);
   }
 
+  /**
+   * Clients are closed against a live server: grpc-js-xds only half-closes its ADS stream when a
+   * channel closes, and that stream is wait-for-ready, so with the server gone it would wait
+   * forever and keep the test process alive. The server ends each stream when the client
+   * half-closes; /debug/syncz empty means they are all gone.
+   */
   async close(): Promise<void> {
+    if (!this.server.running) await this.server.launch().catch(() => undefined);
     for (const c of this.clients) c.close();
+    if (this.server.running) {
+      await pollUntil(
+        () => this.server.getJson<unknown[]>('/debug/syncz'),
+        (s) => s.length === 0,
+        { what: 'every ADS stream to end', timeoutMs: 5000 },
+      ).catch((e) => console.log('DBG', e));
+      console.log('DBG2', JSON.stringify(await this.server.getJson('/debug/syncz')).slice(0, 300));
+    }
     await this.server.dispose();
     await Promise.all([...this.workloads.values()].map((w) => w.stop()));
     this.config.dispose();

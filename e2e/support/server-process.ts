@@ -78,6 +78,10 @@ export class ServerProcess {
     return this.child?.pid;
   }
 
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Starts the process (again) on the same ports and waits for /ready. */
   async launch(timeoutMs = 15_000): Promise<void> {
     const args = [

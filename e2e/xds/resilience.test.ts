@@ -22,7 +22,13 @@ describe('resilience of the xDS server with running clients', () => {
   let client: MeshClient;
   let load: BackgroundLoad;
 
+  const live = new Map<unknown, string>();
   beforeAll(async () => {
+    const oi = globalThis.setInterval; const ot = globalThis.setTimeout; const ci = globalThis.clearInterval; const ct = globalThis.clearTimeout;
+    (globalThis as any).setInterval = (...a: any[]) => { const h = (oi as any)(...a); live.set(h, 'I' + a[1] + new Error().stack); return h; };
+    (globalThis as any).setTimeout = (...a: any[]) => { const h = (ot as any)(...a); if ((a[1] ?? 0) > 1000) live.set(h, 'T' + a[1] + new Error().stack); return h; };
+    (globalThis as any).clearInterval = (h: any) => { live.delete(h); return (ci as any)(h); };
+    (globalThis as any).clearTimeout = (h: any) => { live.delete(h); return (ct as any)(h); };
     mesh = await Mesh.start({ initialRoutes: [toSubset('v2')] });
     client = mesh.client();
     expect((await client.call()).version).toBe('v2');
@@ -34,6 +40,7 @@ describe('resilience of the xDS server with running clients', () => {
   afterAll(async () => {
     await load?.stop();
     await mesh?.close();
+    for (const [h, st] of live) if ((h as any).hasRef?.()) console.log('LIVE', st.split('\n').slice(0, 8).join('\n'));
   });
 
   it('reports every client SYNCED for CDS, LDS, EDS and RDS with versions in /debug/syncz', async () => {

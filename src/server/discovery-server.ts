@@ -2,6 +2,11 @@
 // change builds one immutable push context, then every connected proxy's config is translated
 // and handed to the snapshot cache, which pushes only what changed to each proxy. The xDS layer
 // below knows nothing of Istio; this is the only place the two meet.
+// Cost model: translation results shared by proxies are built and encoded once per push
+// (translate/cache), endpoint-only changes rebuild only the affected load assignments
+// (endpoint-delta.ts), and a push yields to the event loop every few milliseconds so responses
+// and ACKs flow while it runs; each proxy's snapshot is replaced atomically, and a config change
+// arriving mid-push supersedes it (the proxies not yet reached go first in the next push).
 import type { Node } from '../gen/envoy/config/core/v3/base_pb.js';
 import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../model/config.js';
 import { ConfigStore, isEndpointOnly, type StoreChange } from '../model/config-store.js';
@@ -10,6 +15,7 @@ import type { Proxy } from '../model/proxy.js';
 import { parseProxy } from '../model/proxy-identity.js';
 import type { PushContext } from '../model/push-context.js';
 import { formatConfigError } from '../model/validation/types.js';
+import type { ConfigKey } from '../model/config.js';
 import type { ConfigSource, SourceUpdate } from '../sources/types.js';
 import { translateProxy } from '../translate/translate-proxy.js';
 import type { ProxyResources } from '../translate/types.js';
@@ -17,6 +23,12 @@ import { AdsServer } from '../xds/ads-server.js';
 import { Debouncer } from '../xds/debounce.js';
 import { SnapshotCache } from '../xds/snapshot-cache.js';
 import { XdsStatus } from '../xds/status.js';
+import {
+  applyEndpointDelta,
+  canApplyEndpointDelta,
+  endpointDelta,
+  type EndpointDelta,
+} from './endpoint-delta.js';
 import { ResourceInterner, snapshotOf } from './proxy-snapshot.js';
 import { PushHistory, type PushRecord } from './push-history.js';
 
@@ -34,12 +46,23 @@ interface ConnectedProxy {
   node: Node;
   streams: number;
   resources?: ProxyResources;
+  /** The push context `resources` were translated with. */
+  push?: PushContext;
+  /** Sequence number of that push (lower = staler; stale proxies are pushed first). */
+  pushSeq: number;
 }
 
 interface PendingPush {
   endpointOnly: boolean;
   reasons: Set<string>;
+  /** Changed config keys (used by the EDS fast path). */
+  keys: Set<ConfigKey>;
 }
+
+/** Translation work between two yields to the event loop during a push. */
+const PUSH_SLICE_MS = 8;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class DiscoveryServer {
   readonly store = new ConfigStore();
@@ -49,6 +72,10 @@ export class DiscoveryServer {
   readonly mesh: MeshConfig;
   readonly history = new PushHistory();
   private push: PushContext;
+  private pushSeq = 0;
+  /** A non-endpoint config change arrived since the running push took its context. */
+  private configChangePending = false;
+  private interner = new ResourceInterner();
   private readonly proxies = new Map<string, ConnectedProxy>();
   private readonly debouncer: Debouncer<PendingPush>;
   private readonly log: (line: string) => void;
@@ -66,6 +93,7 @@ export class DiscoveryServer {
       merge: (a, b) => ({
         endpointOnly: a.endpointOnly && b.endpointOnly,
         reasons: new Set([...a.reasons, ...b.reasons]),
+        keys: new Set([...a.keys, ...b.keys]),
       }),
       onPush: (p) => this.pushAll(p),
       onError: (err) => this.log(`push failed: ${err instanceof Error ? err.stack : String(err)}`),
@@ -125,7 +153,13 @@ export class DiscoveryServer {
     for (const listener of this.storeChangeListeners) listener(change);
     this.reportErrors();
     if (!this.started || change.changedKeys.length === 0) return;
-    this.debouncer.push({ endpointOnly: isEndpointOnly(change), reasons: reasonsOf(change) });
+    const endpointOnly = isEndpointOnly(change);
+    if (!endpointOnly) this.configChangePending = true;
+    this.debouncer.push({
+      endpointOnly,
+      reasons: reasonsOf(change),
+      keys: new Set(change.changedKeys),
+    });
   }
 
   private reportErrors(): void {
@@ -149,18 +183,48 @@ export class DiscoveryServer {
       this.mesh,
       String(this.store.currentVersion()),
     );
+    this.pushSeq++;
+    this.interner = new ResourceInterner();
   }
 
-  private pushAll(p: PendingPush): void {
+  private async pushAll(p: PendingPush): Promise<void> {
     const started = performance.now();
+    const previous = this.push;
+    this.configChangePending = false;
     this.rebuildPushContext();
-    const interner = new ResourceInterner();
+    const push = this.push;
+    const interner = this.interner;
+    const delta = p.endpointOnly ? endpointDelta(previous, push, p.keys) : undefined;
+    // Proxies a superseded push did not reach are the stalest: they go first.
+    const order = [...this.proxies].sort(([, a], [, b]) => a.pushSeq - b.pushSeq);
     let changedProxies = 0;
-    for (const [nodeId, connected] of this.proxies) {
-      if (this.translateInto(nodeId, connected, interner)) changedProxies++;
+    let fastPathProxies = 0;
+    let superseded = false;
+    let sliceStart = performance.now();
+    for (const [nodeId, connected] of order) {
+      // Gone, or connected during this push (and so translated with it already).
+      if (this.proxies.get(nodeId) !== connected || connected.push === push) continue;
+      const fast =
+        delta !== undefined &&
+        connected.push === previous &&
+        connected.resources !== undefined &&
+        canApplyEndpointDelta(connected.proxy, push, delta);
+      if (fast) fastPathProxies++;
+      const changed = fast
+        ? this.applyDeltaInto(nodeId, connected, push, delta, interner)
+        : this.translateInto(nodeId, connected, push, interner);
+      if (changed) changedProxies++;
+      if (performance.now() - sliceStart >= PUSH_SLICE_MS) {
+        await yieldToEventLoop();
+        if (this.configChangePending) {
+          superseded = true;
+          break;
+        }
+        sliceStart = performance.now();
+      }
     }
     const record: PushRecord = {
-      version: this.push.version,
+      version: push.version,
       time: new Date(),
       endpointOnly: p.endpointOnly,
       reasons: [...p.reasons].sort(),
@@ -169,10 +233,12 @@ export class DiscoveryServer {
       durationMs: performance.now() - started,
       resourcesEncoded: interner.encoded,
       resourcesShared: interner.reused,
+      fastPathProxies,
+      superseded,
     };
     this.history.add(record);
     this.log(
-      `push ${record.version}: ${changedProxies}/${record.proxies} proxies changed in ${record.durationMs.toFixed(1)} ms (${record.reasons.join(', ')})`,
+      `push ${record.version}: ${changedProxies}/${record.proxies} proxies changed in ${record.durationMs.toFixed(1)} ms (${record.reasons.join(', ')}${superseded ? '; superseded' : ''})`,
     );
   }
 
@@ -180,12 +246,45 @@ export class DiscoveryServer {
   private translateInto(
     nodeId: string,
     connected: ConnectedProxy,
+    push: PushContext,
     interner: ResourceInterner,
   ): boolean {
-    const reparsed = parseProxy(nodeId, metadataOf(connected.node), this.push);
+    const reparsed = parseProxy(nodeId, metadataOf(connected.node), push);
     if (reparsed.ok) connected.proxy = reparsed.value;
-    connected.resources = translateProxy(connected.proxy, this.push);
-    const diff = this.cache.setSnapshot(nodeId, snapshotOf(connected.resources, interner));
+    const resources = translateProxy(connected.proxy, push);
+    return this.commit(nodeId, connected, push, resources, interner);
+  }
+
+  /** The EDS fast path: previous resources with the affected load assignments rebuilt. */
+  private applyDeltaInto(
+    nodeId: string,
+    connected: ConnectedProxy,
+    push: PushContext,
+    delta: EndpointDelta,
+    interner: ResourceInterner,
+  ): boolean {
+    const previous = connected.resources as ProxyResources;
+    const resources = applyEndpointDelta(connected.proxy, previous, push, delta);
+    if (resources === previous) {
+      connected.push = push;
+      connected.pushSeq = this.pushSeq;
+      return false;
+    }
+    return this.commit(nodeId, connected, push, resources, interner);
+  }
+
+  /** Sets the proxy's snapshot atomically (one setSnapshot call) and records what it was built from. */
+  private commit(
+    nodeId: string,
+    connected: ConnectedProxy,
+    push: PushContext,
+    resources: ProxyResources,
+    interner: ResourceInterner,
+  ): boolean {
+    connected.resources = resources;
+    connected.push = push;
+    connected.pushSeq = this.pushSeq;
+    const diff = this.cache.setSnapshot(nodeId, snapshotOf(resources, interner));
     return diff.size > 0;
   }
 
@@ -199,9 +298,10 @@ export class DiscoveryServer {
       existing.node = node;
       return nodeId;
     }
-    const connected: ConnectedProxy = { proxy: parsed.value, node, streams: 1 };
+    const connected: ConnectedProxy = { proxy: parsed.value, node, streams: 1, pushSeq: 0 };
     this.proxies.set(nodeId, connected);
-    this.translateInto(nodeId, connected, new ResourceInterner());
+    // Shares the current push's memoized pieces, so a connect storm mostly hits.
+    this.translateInto(nodeId, connected, this.push, this.interner);
     this.log(`proxy connected: ${nodeId}`);
     return nodeId;
   }

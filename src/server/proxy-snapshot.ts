@@ -1,20 +1,25 @@
-// Turns one proxy's translated config into the xDS server's snapshot. Bytes are interned per
-// push: every proxy that gets a byte-identical resource shares one encoded copy (and one Any
-// framing), so memory and write cost grow with distinct resources, not with proxies.
-import { toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
+// Turns one proxy's translated config into the xDS server's snapshot. Translation shares message
+// objects between proxies (translate/cache/push-memo.ts), and encodeResource encodes each message
+// object exactly once (WeakMap), so a resource shared by 2,000 proxies costs one toBinary and one
+// hash per push, not 2,000. Versions stay content hashes: an unchanged resource rebuilt by a later
+// push keeps its version, so snapshot diffs stay exact.
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ClusterSchema } from '../gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ClusterLoadAssignmentSchema } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
 import { SecretSchema } from '../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';
 import type { ProxyResources } from '../translate/types.js';
-import { contentVersion, resourceFromBytes, type XdsResource } from '../xds/resource.js';
+import { encodeResource, type XdsResource } from '../xds/resource.js';
 import { buildSnapshot, type Snapshot } from '../xds/snapshot-cache.js';
 
-/** Shares encoded resources between proxies; make a new one per push so old bytes can be freed. */
+/**
+ * Counts distinct vs shared resources of one push (for metrics and benchmarks); make a new one
+ * per push. Encoding itself is memoized per message object by encodeResource.
+ */
 export class ResourceInterner {
-  private readonly byKey = new Map<string, XdsResource>();
-  /** Resources encoded vs reused, for metrics and benchmarks. */
+  private readonly seen = new WeakSet<XdsResource>();
+  /** Resources encoded (distinct per push) vs reused by another proxy. */
   encoded = 0;
   reused = 0;
 
@@ -23,17 +28,13 @@ export class ResourceInterner {
     message: MessageShape<Desc>,
     name: string,
   ): XdsResource {
-    const typeUrl = `type.googleapis.com/${schema.typeName}`;
-    const bytes = toBinary(schema, message);
-    const key = `${typeUrl}\n${name}\n${contentVersion(bytes)}`;
-    const found = this.byKey.get(key);
-    if (found) {
+    const resource = encodeResource(schema, message, name);
+    if (this.seen.has(resource)) {
       this.reused++;
-      return found;
+    } else {
+      this.seen.add(resource);
+      this.encoded++;
     }
-    const resource = resourceFromBytes(typeUrl, name, bytes);
-    this.byKey.set(key, resource);
-    this.encoded++;
     return resource;
   }
 }

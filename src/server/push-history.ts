@@ -11,6 +11,10 @@ export interface PushRecord {
   durationMs: number;
   resourcesEncoded: number;
   resourcesShared: number;
+  /** Proxies served by the EDS fast path (previous config, affected load assignments rebuilt). */
+  fastPathProxies?: number;
+  /** A config change arrived mid-push: the proxies not reached yet go first in the next push. */
+  superseded?: boolean;
 }
 
 export class PushHistory {

@@ -8,12 +8,17 @@ import type { ClusterLoadAssignment } from '../gen/envoy/config/endpoint/v3/endp
 import type { RouteConfiguration } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
+import { sharedEndpoints } from './cache/shared-endpoints.js';
+import {
+  scopeKey,
+  sharedGatewayRouteConfigs,
+  sharedSidecarRouteConfig,
+  sharedSidecarScope,
+} from './cache/shared-routing.js';
 import { buildClusters } from './cluster/build-clusters.js';
-import { buildEndpoints } from './endpoint/build-endpoints.js';
 import { buildListeners } from './listener/build-listeners.js';
 import { rdsNamesOf } from './listener/inspect.js';
-import { buildSidecarScope, type SidecarScope } from './listener/sidecar-scope.js';
-import { buildGatewayRouteConfigs } from './listener/gateway-route-configs.js';
+import type { SidecarScope } from './listener/sidecar-scope.js';
 import { buildGrpcRouteConfig } from './route/route-config-grpc.js';
 import { buildSidecarRouteConfig } from './route/route-config-sidecar.js';
 import type { ProxyResources } from './types.js';
@@ -57,7 +62,7 @@ function buildRoutes(
   names: readonly string[],
 ): RouteConfiguration[] {
   if (proxy.type === 'router' && proxy.generator !== 'grpc') {
-    return buildGatewayRouteConfigs(proxy, push, names);
+    return sharedGatewayRouteConfigs(proxy, push, names);
   }
   const out: RouteConfiguration[] = [];
   for (const name of names) {
@@ -66,7 +71,14 @@ function buildRoutes(
       if (rc) out.push(rc);
     } else if (/^\d+$/.test(name)) {
       out.push(
-        buildSidecarRouteConfig({ proxy, push, listenerPort: Number(name), ...scopingFor(scope) }),
+        sharedSidecarRouteConfig(proxy, push, scope, name, () =>
+          buildSidecarRouteConfig({
+            proxy,
+            push,
+            listenerPort: Number(name),
+            ...scopingFor(scope),
+          }),
+        ),
       );
     }
   }
@@ -78,7 +90,9 @@ export function translateProxy(
   push: PushContext,
   opts: TranslateOptions = {},
 ): ProxyResources {
-  const scope = buildSidecarScope(proxy, push);
+  // Shared per push by every proxy of the same type, namespace and Sidecar (cache/), as are the
+  // outbound pieces below: translation stays pure, equal inputs just yield the same objects.
+  const scope = sharedSidecarScope(proxy, push);
   const listeners = buildListeners(proxy, push, scope, { listenerNames: opts.listenerNames });
   const rdsNames = [...new Set(listeners.flatMap(rdsNamesOf))];
   const routes = buildRoutes(proxy, push, scope, rdsNames);
@@ -86,12 +100,14 @@ export function translateProxy(
     isServiceVisible: scope.isServiceVisible,
     isServicePortVisible: scope.isServicePortVisible,
     names: opts.clusterNames,
+    shareKey: scopeKey(scope),
   });
   // EDS exactly for the EDS clusters sent, so every one of them warms.
-  const endpoints = buildEndpoints(proxy, push, {
-    names: clusters.filter(isEdsCluster).map((c) => c.edsClusterConfig?.serviceName || c.name),
-    isServiceVisible: scope.isServiceVisible,
-  });
+  const endpoints = sharedEndpoints(
+    proxy,
+    push,
+    clusters.filter(isEdsCluster).map((c) => c.edsClusterConfig?.serviceName || c.name),
+  );
   return {
     listeners: [...listeners].sort(byName),
     routes: [...routes].sort(byName),

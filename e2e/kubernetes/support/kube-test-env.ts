@@ -61,6 +61,12 @@ export class KubeTestEnv {
     this.kubeconfigPath = path.join(this.dir, 'kubeconfig');
   }
 
+  /** The environment's PKI: its CA and 127.0.0.1 serving certificate also suit a test webhook. */
+  get certs(): TestPki {
+    if (!this.pki) throw new Error('KubeTestEnv not started');
+    return this.pki;
+  }
+
   get server(): string {
     return `https://127.0.0.1:${this.apiPort}`;
   }
@@ -93,7 +99,8 @@ export class KubeTestEnv {
 
   /** Stops the API server and starts it again on the same port and etcd (watches break). */
   async restartApiServer(downMs = 500, whileDown?: () => Promise<void>): Promise<void> {
-    await this.stopProcess(this.apiserver);
+    // A short grace: with watches open, a graceful shutdown would drain them for a long time.
+    await this.stopProcess(this.apiserver, 2000);
     this.apiserver = undefined;
     await whileDown?.();
     await sleep(downMs);
@@ -246,11 +253,11 @@ export class KubeTestEnv {
     });
   }
 
-  private async stopProcess(p: ChildProcess | undefined): Promise<void> {
+  private async stopProcess(p: ChildProcess | undefined, graceMs = 10_000): Promise<void> {
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => p.once('exit', () => resolve()));
     p.kill('SIGTERM');
-    const force = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    const force = setTimeout(() => p.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(force);
   }

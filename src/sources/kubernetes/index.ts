@@ -7,3 +7,9 @@ export {
 export { loadKubeConfig, type KubeConfigChoice } from './load-kube-config.js';
 export { originOf } from './object-updates.js';
 export type { ReflectorOptions } from './reflector.js';
+export {
+  ValidationWebhook,
+  WEBHOOK_PATH,
+  type ValidationWebhookOptions,
+} from './webhook/webhook-server.js';
+export { reviewAdmission } from './webhook/admission-review.js';

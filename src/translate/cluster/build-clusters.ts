@@ -13,7 +13,8 @@ import {
 } from './fixed-clusters.js';
 import { buildGrpcClusters } from './grpc-clusters.js';
 import { buildInboundClusters } from './inbound-clusters.js';
-import { buildOutboundClustersForPort } from './outbound-clusters.js';
+import { sharedOutboundClusters, sharedOutboundClustersForPort } from '../cache/shared-clusters.js';
+import { memo } from '../cache/push-memo.js';
 
 export interface ClusterBuildOptions {
   /** Sidecar egress scoping (computed by the listener side's SidecarScope); default: all exported. */
@@ -21,6 +22,11 @@ export interface ClusterBuildOptions {
   isServicePortVisible?: (service: Service, port: number) => boolean;
   /** Proxyless gRPC: the cluster names requested; undefined = all. Ignored for Envoy proxies. */
   names?: readonly string[];
+  /**
+   * Identity of the visibility predicates above (a shared SidecarScope's key): when set, the
+   * outbound clusters are shared per push with every proxy giving the same key.
+   */
+  shareKey?: string;
 }
 
 /** Services the proxy gets clusters for: exported to its namespace, narrowed by the scope. */
@@ -47,24 +53,34 @@ export function buildClusters(
   push: PushContext,
   opts: ClusterBuildOptions = {},
 ): Cluster[] {
-  const services = visibleServices(proxy, push, opts);
   if (proxy.generator === 'grpc')
-    return dedupe(buildGrpcClusters(proxy, push, services, opts.names));
+    return dedupe(buildGrpcClusters(proxy, push, visibleServices(proxy, push, opts), opts.names));
 
   const portVisible = opts.isServicePortVisible ?? (() => true);
-  const outbound: Cluster[] = [];
-  for (const svc of services) {
-    for (const port of svc.ports) {
-      if (!portVisible(svc, port.port)) continue;
-      outbound.push(...buildOutboundClustersForPort({ proxy, push }, svc, port));
+  const buildOutbound = (): Cluster[] => {
+    const list: Cluster[] = [];
+    for (const svc of visibleServices(proxy, push, opts)) {
+      for (const port of svc.ports) {
+        if (!portVisible(svc, port.port)) continue;
+        list.push(...sharedOutboundClustersForPort(proxy, push, svc, port));
+      }
     }
-  }
-  if (proxy.type === 'router') return dedupe([...outbound, blackHoleCluster(push.mesh)]);
+    return list;
+  };
+  const outbound =
+    opts.shareKey === undefined
+      ? buildOutbound()
+      : sharedOutboundClusters(proxy, push, opts.shareKey, buildOutbound);
+  // Fixed clusters depend on mesh settings only (inbound passthrough: the proxy's IP families).
+  const blackHole = memo(push, 'blackhole', () => blackHoleCluster(push.mesh));
+  if (proxy.type === 'router') return dedupe([...outbound, blackHole]);
+  const ips = proxy.ips.length > 0 ? proxy.ips : [proxy.ip];
+  const families = `${ips.some((ip) => !ip.includes(':'))}|${ips.some((ip) => ip.includes(':'))}`;
   return dedupe([
     ...outbound,
-    blackHoleCluster(push.mesh),
-    passthroughCluster(push.mesh),
+    blackHole,
+    memo(push, 'passthrough', () => passthroughCluster(push.mesh)),
     ...buildInboundClusters(proxy, push),
-    inboundPassthroughCluster(push.mesh, proxy.ips.length > 0 ? proxy.ips : [proxy.ip]),
+    memo(push, `inbound-passthrough|${families}`, () => inboundPassthroughCluster(push.mesh, ips)),
   ]);
 }

@@ -7,7 +7,7 @@ import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { buildGatewayListeners } from './gateway-listeners.js';
 import { buildGrpcListeners } from './grpc-listeners.js';
-import { buildSidecarOutboundListeners } from './sidecar-outbound.js';
+import { sharedSidecarOutboundListeners } from '../cache/shared-routing.js';
 import type { SidecarScope } from './sidecar-scope.js';
 import { buildVirtualInboundListener } from './virtual-inbound.js';
 import { buildVirtualOutboundListener } from './virtual-outbound.js';
@@ -28,6 +28,6 @@ export function buildListeners(
   return [
     buildVirtualOutboundListener(scope.outboundTrafficPolicy),
     buildVirtualInboundListener(proxy, push, scope),
-    ...buildSidecarOutboundListeners(proxy, push, scope),
+    ...sharedSidecarOutboundListeners(proxy, push, scope),
   ];
 }

@@ -1,0 +1,79 @@
+// Per-push memoization of translation results that many proxies share (outbound clusters, route
+// configs, listeners, load assignments, Sidecar scopes). Translation stays pure: a memo entry is
+// only ever the value its builder would return for ANY proxy producing the same key, so callers
+// must put into the key everything the builder reads from the proxy. Entries live exactly as
+// long as their PushContext (WeakMap), so a new push starts empty and nothing leaks across pushes.
+// Shared results are shared objects: they must never be mutated after they were memoized (the
+// xDS layer encodes each message object once, see xds/resource.ts encodeResource).
+import type { PushContext } from '../../model/push-context.js';
+
+const memos = new WeakMap<PushContext, Map<string, unknown>>();
+let enabled = true;
+
+/** Memoization statistics since the last reset (benchmarks, tests). */
+export const memoStats = { hits: 0, misses: 0 };
+
+/** Returns the value memoized for `key` in this push, building it on first use. */
+export function memo<T>(push: PushContext, key: string, build: () => T): T {
+  if (!enabled) return build();
+  let table = memos.get(push);
+  if (table === undefined) {
+    table = new Map();
+    memos.set(push, table);
+  }
+  if (table.has(key)) {
+    memoStats.hits++;
+    return table.get(key) as T;
+  }
+  memoStats.misses++;
+  const value = build();
+  table.set(key, value);
+  return value;
+}
+
+/**
+ * Runs `fn` with memoization switched off (every builder runs for every proxy), so tests can
+ * prove memoized and unmemoized translation agree.
+ */
+export function withoutMemo<T>(fn: () => T): T {
+  const before = enabled;
+  enabled = false;
+  try {
+    return fn();
+  } finally {
+    enabled = before;
+  }
+}
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+
+/**
+ * A process-unique number for an object, for memo keys that depend on WHICH immutable object
+ * (a Service, a merged DestinationRule, a Sidecar scope) a lookup returned within one push.
+ */
+export function objectId(o: object | undefined): string {
+  if (o === undefined) return '-';
+  let id = ids.get(o);
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(o, id);
+  }
+  return String(id);
+}
+
+const labelKeys = new WeakMap<Record<string, string>, string>();
+
+/** Canonical text of a label map (sorted `k=v`), cached per label object. */
+export function labelsKey(labels: Record<string, string>): string {
+  let key = labelKeys.get(labels);
+  if (key === undefined) {
+    key = JSON.stringify(
+      Object.keys(labels)
+        .sort()
+        .map((k) => [k, labels[k]]),
+    );
+    labelKeys.set(labels, key);
+  }
+  return key;
+}
