@@ -201,16 +201,21 @@ export class Mesh {
    * half-closes; /debug/syncz empty means they are all gone.
    */
   async close(): Promise<void> {
-    if (!this.server.running) await this.server.launch().catch(() => undefined);
-    for (const c of this.clients) c.close();
-    if (this.server.running) {
+    if (!this.server.running) {
+      await this.server.launch();
+      // Let every client's pending ADS stream reach the new server before it is closed.
       await pollUntil(
         () => this.server.getJson<unknown[]>('/debug/syncz'),
-        (s) => s.length === 0,
-        { what: 'every ADS stream to end', timeoutMs: 5000 },
+        (s) => s.length >= this.clients.length,
+        { what: 'clients to reconnect before closing', timeoutMs: 15_000 },
       ).catch((e) => console.log('DBG', e));
-      console.log('DBG2', JSON.stringify(await this.server.getJson('/debug/syncz')).slice(0, 300));
     }
+    for (const c of this.clients) c.close();
+    await pollUntil(
+      () => this.server.getJson<unknown[]>('/debug/syncz'),
+      (s) => s.length === 0,
+      { what: 'every ADS stream to end', timeoutMs: 5000 },
+    ).catch((e) => console.log('DBG', e));
     await this.server.dispose();
     await Promise.all([...this.workloads.values()].map((w) => w.stop()));
     this.config.dispose();

@@ -1,20 +1,30 @@
-// `mini-istiod serve`: the control plane. Loads config (files, and a cluster when a kubeconfig is
-// given), serves ADS on the xDS port and the debug API on the debug port, and shuts down
-// gracefully on SIGTERM/SIGINT (streams ended after their queued writes).
+// `mini-istiod serve`: the control plane. Loads config from files and/or a Kubernetes cluster,
+// serves ADS on the xDS port, the debug API on the debug port and, when given a serving
+// certificate, the validating admission webhook; shuts down gracefully on SIGTERM/SIGINT
+// (streams ended after their queued writes).
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DebugServer } from '../../debug/http-server.js';
 import { DiscoveryServer } from '../../server/discovery-server.js';
 import { FileSource } from '../../sources/file/file-source.js';
+import { createKubernetesSource } from '../../sources/kubernetes/kubernetes-source.js';
+import { ValidationWebhook } from '../../sources/kubernetes/webhook/webhook-server.js';
 import type { ConfigSource } from '../../sources/types.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 interface ServeOptions {
   configDir: string[];
+  kubeconfig?: string;
+  kubeContext?: string;
+  inCluster?: boolean;
   xdsPort: string;
   xdsHost: string;
   debugPort: string;
   debugHost: string;
+  webhookPort: string;
+  webhookCert?: string;
+  webhookKey?: string;
   outboundTrafficPolicy: string;
   debounce: string;
   quiet?: boolean;
@@ -30,10 +40,16 @@ export function registerServe(program: Command): void {
       collect,
       [],
     )
+    .option('--kubeconfig <path>', 'follow the cluster of this kubeconfig (CRDs, Services, ...)')
+    .option('--kube-context <name>', 'kubeconfig context to use instead of the current one')
+    .option('--in-cluster', "follow the cluster mini-istiod runs in (the pod's service account)")
     .option('--xds-port <port>', 'gRPC ADS port', '15010')
     .option('--xds-host <host>', 'address the ADS port binds to', '0.0.0.0')
     .option('--debug-port <port>', 'debug HTTP port (/ready, /debug/*, /metrics)', '15014')
     .option('--debug-host <host>', 'address the debug port binds to', '127.0.0.1')
+    .option('--webhook-port <port>', 'validating admission webhook HTTPS port', '15017')
+    .option('--webhook-cert <file>', 'PEM serving certificate: enables the admission webhook')
+    .option('--webhook-key <file>', 'PEM key of --webhook-cert')
     .option(
       '--outbound-traffic-policy <mode>',
       'mesh outboundTrafficPolicy: ALLOW_ANY or REGISTRY_ONLY',
@@ -46,26 +62,57 @@ export function registerServe(program: Command): void {
     });
 }
 
+function configSources(opts: ServeOptions, log: (line: string) => void): ConfigSource[] {
+  const sources: ConfigSource[] = [];
+  if (opts.configDir.length > 0) {
+    sources.push(
+      new FileSource(opts.configDir, { onError: (err) => log(`config source: ${err.message}`) }),
+    );
+  }
+  if (opts.kubeconfig || opts.inCluster) {
+    sources.push(
+      createKubernetesSource({
+        kubeconfig: opts.kubeconfig,
+        context: opts.kubeContext,
+        onError: (err) => log(`kubernetes: ${err.message}`),
+      }),
+    );
+  }
+  if (sources.length === 0) {
+    throw new Error('serve: give --config-dir DIR (repeatable), --kubeconfig PATH or --in-cluster');
+  }
+  return sources;
+}
+
+function webhookFor(opts: ServeOptions): ValidationWebhook | undefined {
+  if (!opts.webhookCert && !opts.webhookKey) return undefined;
+  if (!opts.webhookCert || !opts.webhookKey) {
+    throw new Error('serve: --webhook-cert and --webhook-key go together');
+  }
+  return new ValidationWebhook({
+    cert: readFileSync(opts.webhookCert),
+    key: readFileSync(opts.webhookKey),
+    port: Number(opts.webhookPort),
+  });
+}
+
 async function runServe(opts: ServeOptions): Promise<void> {
   const log = (line: string) => {
     if (!opts.quiet) process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
-  if (opts.configDir.length === 0) throw new Error('serve: give at least one --config-dir');
   const policy = opts.outboundTrafficPolicy;
   if (policy !== 'ALLOW_ANY' && policy !== 'REGISTRY_ONLY') {
     throw new Error(
       `serve: --outbound-traffic-policy must be ALLOW_ANY or REGISTRY_ONLY, not ${policy}`,
     );
   }
-  const sources: ConfigSource[] = [
-    new FileSource(opts.configDir, { onError: (err) => log(`config source: ${err.message}`) }),
-  ];
   const discovery = new DiscoveryServer({
-    sources,
+    sources: configSources(opts, log),
     mesh: { outboundTrafficPolicy: policy },
     debounceMs: Number(opts.debounce),
     log,
   });
+  const webhook = webhookFor(opts);
   let xdsListening = false;
   const debug = new DebugServer(discovery, {
     host: opts.debugHost,
@@ -73,11 +120,13 @@ async function runServe(opts: ServeOptions): Promise<void> {
     isReady: () => discovery.ready && xdsListening,
   });
   const debugPort = await debug.listen();
+  const webhookPort = webhook ? await webhook.listen() : undefined;
   await discovery.start();
   const xdsPort = await discovery.ads.listen(opts.xdsHost, Number(opts.xdsPort));
   xdsListening = true;
   log(
-    `mini-istiod ready: xDS on ${opts.xdsHost}:${xdsPort}, debug on http://${opts.debugHost}:${debugPort}`,
+    `mini-istiod ready: xDS on ${opts.xdsHost}:${xdsPort}, debug on http://${opts.debugHost}:${debugPort}` +
+      (webhookPort ? `, admission webhook on :${webhookPort}` : ''),
   );
 
   await new Promise<void>((resolve) => {
@@ -86,7 +135,7 @@ async function runServe(opts: ServeOptions): Promise<void> {
       if (stopping) return;
       stopping = true;
       log(`${signal}: shutting down`);
-      Promise.all([discovery.stop(), debug.close()]).finally(resolve);
+      Promise.all([discovery.stop(), debug.close(), webhook?.close()]).finally(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

@@ -1,14 +1,18 @@
-// A sidecar's outbound listeners, one per destination port the sidecar scope exposes:
-//   HTTP family  → `0.0.0.0_<port>`, HCM with RDS `<port>` (one listener per port, all hosts);
-//   TCP family   → `<vip>_<port>` (or `0.0.0.0_<port>` without a VIP), tcp_proxy to the cluster
-//                  or to the VirtualService tcp route destinations;
+// A sidecar's outbound listeners, built from the Sidecar scope's egress listeners in order
+// (istio buildSidecarOutboundListeners): explicit egress ports first, each for the services it
+// imports, then the catch-all for every other service port. A listener already produced by an
+// explicit egress port is locked: the catch-all adds nothing to it.
+//   HTTP family  → `<bind>_<port>` (bind default 0.0.0.0), HCM with RDS `<port>`;
+//   TCP family   → `<bind>_<port>` (bind default: the service VIP, else 0.0.0.0), tcp_proxy to the
+//                  cluster or to the VirtualService tcp route destinations;
 //   TLS family   → SNI filter chains (`server_names`) from VirtualService tls routes, or the
 //                  service host itself, each forwarding to its cluster;
-//   undeclared   → sniffing: http_inspector picks an HCM chain for HTTP, else tcp_proxy.
-// Simplification (documented): Istio binds sniffed ports with a VIP to `<vip>_<port>` and names
-// their RDS `<fqdn>:<port>`; we bind them to `0.0.0.0_<port>` with RDS `<port>` like HTTP ports,
-// which routes the same requests through the shared port route config.
-// All listeners are bind_to_port false: virtualOutbound hands them connections by original dst.
+//   undeclared   → sniffing on `<vip>_<port>` (0.0.0.0 without a VIP): http_inspector sends
+//                  plaintext HTTP to an HCM whose RDS is `<fqdn>:<port>` (`<port>` on 0.0.0.0),
+//                  everything else to the TCP default chain.
+// Listeners are bind_to_port false (virtualOutbound hands them connections by original dst)
+// unless the egress listener has captureMode NONE: then they really listen, on the egress
+// `bind` or 127.0.0.1, for apps that call the sidecar directly.
 import { create } from '@bufbuild/protobuf';
 import { TrafficDirection } from '../../gen/envoy/config/core/v3/base_pb.js';
 import { ListenerSchema, type Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
