@@ -1,6 +1,7 @@
-// Jest runs the TypeScript sources directly (SWC transform, native ESM).
-/** @type {import('jest').Config} */
-export default {
+// Jest runs the TypeScript sources directly (SWC transform, native ESM). Two projects: `unit`
+// (unit, golden and simulation suites, run in parallel) and `e2e` (real servers and clients on
+// loopback; scripts/test.mjs runs it with --runInBand).
+const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
@@ -10,11 +11,17 @@ export default {
     ],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: [
-    '<rootDir>/src/**/*.test.ts',
-    '<rootDir>/e2e/**/*.test.ts',
-    '<rootDir>/test/**/*.test.ts',
-    '<rootDir>/bench/**/*.test.ts',
-  ],
+};
+
+/** @type {import('jest').Config} */
+export default {
   testTimeout: 30000,
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/bench/**/*.test.ts'],
+    },
+    { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'] },
+  ],
 };

@@ -136,10 +136,7 @@ export class Mesh {
     const mesh = await (async () => {
       try {
         const pods = workloads.map((w) => podOf(w, port));
-        config.write(WORKLOADS_FILE, [
-          ...pods.map(podDoc),
-          endpointsDoc('reviews', port, pods),
-        ]);
+        config.write(WORKLOADS_FILE, [...pods.map(podDoc), endpointsDoc('reviews', port, pods)]);
         const server = await ServerProcess.start({ configDir: config.dir });
         return new Mesh(config, port, firstHost + versions.length, server);
       } catch (err) {
@@ -195,27 +192,23 @@ export class Mesh {
   }
 
   /**
-   * Clients are closed against a live server: grpc-js-xds only half-closes its ADS stream when a
-   * channel closes, and that stream is wait-for-ready, so with the server gone it would wait
-   * forever and keep the test process alive. The server ends each stream when the client
-   * half-closes; /debug/syncz empty means they are all gone.
+   * Clients are closed against a live server. grpc-js-xds opens its ADS stream wait-for-ready
+   * and, when a channel closes, only half-closes it: with the server gone, a stream started
+   * after the server died waits forever and keeps the test process alive. So a stopped server
+   * is started again, the clients' pending streams are let in, and only then are the clients
+   * closed; the server ends each half-closed stream, and an empty /debug/syncz says all ended.
+   * Teardown waits are best effort: a failure here must not hide the test's own result.
    */
   async close(): Promise<void> {
+    const syncz = () => this.server.getJson<unknown[]>('/debug/syncz');
     if (!this.server.running) {
       await this.server.launch();
-      // Let every client's pending ADS stream reach the new server before it is closed.
-      await pollUntil(
-        () => this.server.getJson<unknown[]>('/debug/syncz'),
-        (s) => s.length >= this.clients.length,
-        { what: 'clients to reconnect before closing', timeoutMs: 15_000 },
-      ).catch((e) => console.log('DBG', e));
+      await pollUntil(syncz, (s) => s.length >= this.clients.length, {
+        timeoutMs: 15_000,
+      }).catch(() => undefined);
     }
     for (const c of this.clients) c.close();
-    await pollUntil(
-      () => this.server.getJson<unknown[]>('/debug/syncz'),
-      (s) => s.length === 0,
-      { what: 'every ADS stream to end', timeoutMs: 5000 },
-    ).catch((e) => console.log('DBG', e));
+    await pollUntil(syncz, (s) => s.length === 0, { timeoutMs: 5000 }).catch(() => undefined);
     await this.server.dispose();
     await Promise.all([...this.workloads.values()].map((w) => w.stop()));
     this.config.dispose();

@@ -44,7 +44,8 @@ export class Workload {
     const server = new grpc.Server();
     server.register<Buffer, Identity>(
       WHO_METHOD,
-      (call, callback) => this.answer(callback),
+      (_call: grpc.ServerUnaryCall<Buffer, Identity>, callback: grpc.sendUnaryData<Identity>) =>
+        this.answer(callback),
       encodeJson,
       (b) => b,
       'unary',

@@ -71,10 +71,14 @@ describe('bookinfo reviews routing over xDS (grpc-js-xds clients)', () => {
       changed: (t: Tally) => boolean,
     ): Promise<void> => {
       const written = mesh.route(doc);
-      const seen = await pollUntil(() => client.run(probeSize, { concurrency: probeSize }), changed, {
-        since: written,
-        what: `phase ${name}`,
-      });
+      const seen = await pollUntil(
+        () => client.run(probeSize, { concurrency: probeSize }),
+        changed,
+        {
+          since: written,
+          what: `phase ${name}`,
+        },
+      );
       phases.push({ name, ms: seen.ms });
     };
 

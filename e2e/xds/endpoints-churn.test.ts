@@ -6,7 +6,9 @@ import { BackgroundLoad, median, Mesh, pollUntil } from '../support/mesh-harness
 import type { MeshClient } from '../support/xds-client.js';
 
 const CALLS = 1000;
-const ALL_ENDPOINTS = virtualServiceDoc('reviews', [{ route: [{ destination: { host: 'reviews' } }] }]);
+const ALL_ENDPOINTS = virtualServiceDoc('reviews', [
+  { route: [{ destination: { host: 'reviews' } }] },
+]);
 
 describe('endpoints churn with running proxyless clients', () => {
   let mesh: Mesh;

@@ -22,13 +22,7 @@ describe('resilience of the xDS server with running clients', () => {
   let client: MeshClient;
   let load: BackgroundLoad;
 
-  const live = new Map<unknown, string>();
   beforeAll(async () => {
-    const oi = globalThis.setInterval; const ot = globalThis.setTimeout; const ci = globalThis.clearInterval; const ct = globalThis.clearTimeout;
-    (globalThis as any).setInterval = (...a: any[]) => { const h = (oi as any)(...a); live.set(h, 'I' + a[1] + new Error().stack); return h; };
-    (globalThis as any).setTimeout = (...a: any[]) => { const h = (ot as any)(...a); if ((a[1] ?? 0) > 1000) live.set(h, 'T' + a[1] + new Error().stack); return h; };
-    (globalThis as any).clearInterval = (h: any) => { live.delete(h); return (ci as any)(h); };
-    (globalThis as any).clearTimeout = (h: any) => { live.delete(h); return (ct as any)(h); };
     mesh = await Mesh.start({ initialRoutes: [toSubset('v2')] });
     client = mesh.client();
     expect((await client.call()).version).toBe('v2');
@@ -40,12 +34,14 @@ describe('resilience of the xDS server with running clients', () => {
   afterAll(async () => {
     await load?.stop();
     await mesh?.close();
-    for (const [h, st] of live) if ((h as any).hasRef?.()) console.log('LIVE', st.split('\n').slice(0, 8).join('\n'));
   });
 
   it('reports every client SYNCED for CDS, LDS, EDS and RDS with versions in /debug/syncz', async () => {
     const syncz = await mesh.server.getJson<ProxySync[]>('/debug/syncz');
-    const ids = [client.nodeId, 'sidecar~127.0.0.52~ratings-v1-2.default~default.svc.cluster.local'];
+    const ids = [
+      client.nodeId,
+      'sidecar~127.0.0.52~ratings-v1-2.default~default.svc.cluster.local',
+    ];
     expect(syncz.map((p) => p.nodeId).sort()).toEqual(ids.sort());
     for (const p of syncz) {
       expect(p).toMatchObject({ generator: 'grpc', namespace: 'default', protocol: 'sotw' });
@@ -116,7 +112,9 @@ describe('resilience of the xDS server with running clients', () => {
       (r) => r.share('v1') === 1,
       { what: 'clients to rejoin the restarted server', timeoutMs: 20_000 },
     );
-    console.log(`restart: clients routed by the new server ${Math.round(rejoined.ms)} ms after /ready`);
+    console.log(
+      `restart: clients routed by the new server ${Math.round(rejoined.ms)} ms after /ready`,
+    );
     const after = await client.run(500, { concurrency: 50 });
     expect(after.byVersion.get('v1')).toBe(500);
     expect(load.failures).toEqual([]);

@@ -47,12 +47,12 @@ export function routingSelectsWorkloads(push: PushContext, namespace: string): b
 
 /** Labels as a key part for cluster/endpoint results (DestinationRule choice), else ''. */
 export function clusterLabelsPart(proxy: Proxy, push: PushContext): string {
-  return '';
+  return destinationRulesSelectWorkloads(push, proxy.namespace) ? labelsKey(proxy.labels) : '';
 }
 
 /** Labels as a key part for sidecar routing results, else ''. */
 export function routingLabelsPart(proxy: Proxy, push: PushContext): string {
-  return '';
+  return routingSelectsWorkloads(push, proxy.namespace) ? labelsKey(proxy.labels) : '';
 }
 
 const isIpv4 = (ip: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);

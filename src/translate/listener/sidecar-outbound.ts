@@ -30,7 +30,8 @@ import { l4MatchApplies, weightedDestinations, type WeightedCluster } from './l4
 import { listenerClass } from './protocol-class.js';
 import type { SidecarScope } from './sidecar-scope.js';
 import { tcpProxyFilter, tcpProxyToDestinations } from './tcp-proxy.js';
-import { socketAddress, typedFilter } from './typed-config.js';
+import { seconds, socketAddress, typedFilter } from './typed-config.js';
+import { boundListenerFields, egressBinding, type ListenerBinding } from './listener-binding.js';
 import {
   LISTENER_HTTP_INSPECTOR,
   LISTENER_TLS_INSPECTOR,
@@ -62,11 +63,22 @@ interface Draft {
   address: string;
   port: number;
   kind: 'http' | 'tcp' | 'tls' | 'auto';
+  bindToPort: boolean;
+  /** Built for an explicit egress port: the catch-all egress listener must not add to it. */
+  locked: boolean;
   httpProtocol?: Protocol;
+  /** RDS name of the HTTP chain (http and auto listeners). */
+  rds?: string;
   chains: FilterChain[];
   serverNames: Set<string>;
-  /** tcp_proxy target for sniffed non-HTTP traffic (first service wins). */
-  tcpFallback?: string;
+  /** tcp_proxy destinations for sniffed non-HTTP traffic (first service wins). */
+  tcpFallback?: WeightedCluster[];
+}
+
+interface BuildContext {
+  proxy: Proxy;
+  push: PushContext;
+  drafts: Map<string, Draft>;
 }
 
 export function buildSidecarOutboundListeners(
@@ -74,93 +86,143 @@ export function buildSidecarOutboundListeners(
   push: PushContext,
   scope: SidecarScope,
 ): Listener[] {
-  const gateway = 'mesh';
-  const virtualServices = push
-    .virtualServicesFor(proxy.namespace, gateway)
-    .filter((vs) => vs.hosts.some((h) => scope.isHostVisible(vs.resource.metadata.namespace, h)));
-  const drafts = new Map<string, Draft>();
-  const draft = (address: string, port: number, kind: Draft['kind']): Draft => {
-    const name = listenerName(address, port);
-    let d = drafts.get(name);
-    if (!d) {
-      d = { address, port, kind, chains: [], serverNames: new Set() };
-      drafts.set(name, d);
+  const ctx: BuildContext = { proxy, push, drafts: new Map() };
+  const meshVirtualServices = push.virtualServicesFor(proxy.namespace, 'mesh');
+  for (const egress of scope.egressListeners) {
+    if (egress.bind?.startsWith('unix://')) continue; // unix socket listeners: not supported
+    const virtualServices = meshVirtualServices.filter((vs) =>
+      vs.hosts.some((h) => egress.isHostVisible(vs.resource.metadata.namespace, h)),
+    );
+    const binding = egressBinding(proxy, egress);
+    const egressPort = egress.port;
+    if (egressPort !== undefined) {
+      // The egress port's own protocol decides the listener, whatever the services declare.
+      for (const service of egress.services) {
+        const entry = { service, port: egressPort.number, protocol: egressPort.protocol };
+        addPort(ctx, entry, binding, virtualServices);
+      }
+      continue;
     }
-    return d;
-  };
-
-  for (const entry of visiblePorts(scope)) {
-    const { service, port, protocol } = entry;
-    const vip = service.addresses[0];
-    switch (listenerClass(protocol)) {
-      case 'http': {
-        const d = draft(WILDCARD_ADDRESS, port, 'http');
-        if (d.kind === 'http' && d.httpProtocol === undefined) d.httpProtocol = protocol;
-        break;
-      }
-      case 'auto': {
-        const d = draft(WILDCARD_ADDRESS, port, 'auto');
-        d.tcpFallback ??= outboundClusterName(port, undefined, service.hostname);
-        break;
-      }
-      case 'tcp': {
-        if (!vip && drafts.has(listenerName(WILDCARD_ADDRESS, port))) break; // HTTP wins 0.0.0.0
-        const d = draft(vip ?? WILDCARD_ADDRESS, port, 'tcp');
-        if (d.chains.length > 0) break;
-        const dests = tcpDestinations(service, port, virtualServices, proxy, push);
-        d.chains.push(create(FilterChainSchema, { filters: [tcpProxyToDestinations(dests)] }));
-        break;
-      }
-      case 'tls': {
-        const d = draft(vip ?? WILDCARD_ADDRESS, port, 'tls');
-        if (d.kind !== 'tls') break;
-        for (const chain of tlsChains(service, port, virtualServices, proxy, push, !vip)) {
-          const names = chain.filterChainMatch?.serverNames ?? [];
-          if (
-            names.length === 0 &&
-            d.chains.some((c) => (c.filterChainMatch?.serverNames ?? []).length === 0)
-          )
-            continue;
-          const fresh = names.filter((n) => !d.serverNames.has(n));
-          if (names.length > 0 && fresh.length === 0) continue;
-          fresh.forEach((n) => d.serverNames.add(n));
-          if (chain.filterChainMatch && names.length > 0)
-            chain.filterChainMatch.serverNames = fresh;
-          d.chains.push(chain);
-        }
-        break;
-      }
-      case 'none':
-        break;
+    for (const d of ctx.drafts.values()) d.locked = true;
+    for (const entry of servicePorts(egress.services)) {
+      addPort(ctx, entry, binding, virtualServices);
     }
   }
 
   const listeners: Listener[] = [];
-  for (const [name, d] of drafts) {
+  for (const [name, d] of ctx.drafts) {
     listeners.push(finishListener(name, d, scope));
   }
   return listeners.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-function visiblePorts(scope: SidecarScope): PortEntry[] {
+function servicePorts(services: readonly Service[]): PortEntry[] {
   const out: PortEntry[] = [];
-  for (const service of scope.services) {
-    for (const p of service.ports) {
-      if (RESERVED_PORTS.has(p.port)) continue;
-      if (!scope.isServicePortVisible(service, p.port)) continue;
-      out.push({ service, port: p.port, protocol: p.protocol });
-    }
+  for (const service of services) {
+    for (const p of service.ports) out.push({ service, port: p.port, protocol: p.protocol });
   }
   return out;
 }
 
-function httpChain(port: number, protocol: Protocol | undefined): FilterChain {
+/**
+ * The draft for `address:port`, created with `kind` when new; undefined when an explicit egress
+ * port already owns it or it has another kind (the first service's protocol wins the address).
+ */
+function draftFor(
+  ctx: BuildContext,
+  address: string,
+  port: number,
+  kind: Draft['kind'],
+  binding: ListenerBinding,
+): Draft | undefined {
+  const name = listenerName(address, port);
+  const existing = ctx.drafts.get(name);
+  if (existing) return existing.locked || existing.kind !== kind ? undefined : existing;
+  const d: Draft = {
+    address,
+    port,
+    kind,
+    bindToPort: binding.bindToPort,
+    locked: false,
+    chains: [],
+    serverNames: new Set(),
+  };
+  ctx.drafts.set(name, d);
+  return d;
+}
+
+function addPort(
+  ctx: BuildContext,
+  entry: PortEntry,
+  binding: ListenerBinding,
+  virtualServices: readonly ResolvedVirtualService[],
+): void {
+  const { proxy, push, drafts } = ctx;
+  const { service, port, protocol } = entry;
+  // Reserved Envoy ports cannot carry a wildcard listener; an explicit address can.
+  const address = binding.address;
+  if ((address === undefined || address === WILDCARD_ADDRESS) && RESERVED_PORTS.has(port)) return;
+  const vip = service.addresses[0];
+  switch (listenerClass(protocol)) {
+    case 'http': {
+      const d = draftFor(ctx, address ?? WILDCARD_ADDRESS, port, 'http', binding);
+      if (!d) break;
+      d.httpProtocol ??= protocol;
+      d.rds ??= String(port);
+      break;
+    }
+    case 'auto': {
+      const listenAddress = address ?? vip ?? WILDCARD_ADDRESS;
+      const d = draftFor(ctx, listenAddress, port, 'auto', binding);
+      if (!d || d.tcpFallback) break;
+      d.tcpFallback = tcpDestinations(service, port, virtualServices, proxy, push);
+      // A sniffed listener of its own gets a route config for just its service.
+      d.rds =
+        listenAddress === WILDCARD_ADDRESS ? String(port) : `${service.hostname}:${String(port)}`;
+      break;
+    }
+    case 'tcp': {
+      const listenAddress = address ?? vip ?? WILDCARD_ADDRESS;
+      // HTTP wins a shared 0.0.0.0 port.
+      if (listenAddress === WILDCARD_ADDRESS && drafts.has(listenerName(listenAddress, port))) break;
+      const d = draftFor(ctx, listenAddress, port, 'tcp', binding);
+      if (!d || d.chains.length > 0) break;
+      const dests = tcpDestinations(service, port, virtualServices, proxy, push);
+      d.chains.push(create(FilterChainSchema, { filters: [tcpProxyToDestinations(dests)] }));
+      break;
+    }
+    case 'tls': {
+      const listenAddress = address ?? vip ?? WILDCARD_ADDRESS;
+      const d = draftFor(ctx, listenAddress, port, 'tls', binding);
+      if (!d) break;
+      const needsSni = address !== undefined || !vip;
+      for (const chain of tlsChains(service, port, virtualServices, proxy, push, needsSni)) {
+        const names = chain.filterChainMatch?.serverNames ?? [];
+        if (
+          names.length === 0 &&
+          d.chains.some((c) => (c.filterChainMatch?.serverNames ?? []).length === 0)
+        )
+          continue;
+        const fresh = names.filter((n) => !d.serverNames.has(n));
+        if (names.length > 0 && fresh.length === 0) continue;
+        fresh.forEach((n) => d.serverNames.add(n));
+        if (chain.filterChainMatch && names.length > 0) chain.filterChainMatch.serverNames = fresh;
+        d.chains.push(chain);
+      }
+      break;
+    }
+    case 'none':
+      break;
+  }
+}
+
+function httpChain(name: string, rds: string, protocol: Protocol | undefined): FilterChain {
   return create(FilterChainSchema, {
     filters: [
       httpConnectionManagerFilter({
         role: 'sidecar-outbound',
-        statPrefix: `outbound_${WILDCARD_ADDRESS}_${port}`,
-        rds: String(port),
+        statPrefix: `outbound_${name}`,
+        rds,
         httpFilters: envoyHttpFilters(protocol),
       }),
     ],
@@ -171,29 +233,39 @@ function finishListener(name: string, d: Draft, scope: SidecarScope): Listener {
   const base = {
     name,
     address: socketAddress(d.address, d.port),
-    bindToPort: false,
     trafficDirection: TrafficDirection.OUTBOUND,
+    // Virtual listeners only match original destinations; bound ones own a socket.
+    ...(d.bindToPort ? boundListenerFields() : { bindToPort: false }),
   };
+  const rds = d.rds ?? String(d.port);
   switch (d.kind) {
     case 'http':
-      return create(ListenerSchema, { ...base, filterChains: [httpChain(d.port, d.httpProtocol)] });
+      return create(ListenerSchema, { ...base, filterChains: [httpChain(name, rds, d.httpProtocol)] });
     case 'auto': {
-      const http = httpChain(d.port, undefined);
+      // istiod's sniffing shape: the HCM chain matched by http_inspector's ALPN, everything
+      // else (server-first protocols, TLS, unknown) falls to the tcp_proxy default chain.
+      const http = httpChain(name, rds, undefined);
       return create(ListenerSchema, {
         ...base,
-        listenerFilters: [
-          typedFilter(LISTENER_TLS_INSPECTOR, TlsInspectorSchema),
-          typedFilter(LISTENER_HTTP_INSPECTOR, HttpInspectorSchema),
-        ],
+        listenerFilters: [typedFilter(LISTENER_HTTP_INSPECTOR, HttpInspectorSchema)],
+        continueOnListenerFiltersTimeout: true,
+        listenerFiltersTimeout: seconds(0),
         filterChains: [
           create(FilterChainSchema, {
-            filterChainMatch: { applicationProtocols: PLAINTEXT_HTTP_ALPNS },
+            filterChainMatch: {
+              transportProtocol: 'raw_buffer',
+              applicationProtocols: PLAINTEXT_HTTP_ALPNS,
+            },
             filters: http.filters,
           }),
-          create(FilterChainSchema, {
-            filters: [tcpProxyFilter(d.tcpFallback ?? PASSTHROUGH_CLUSTER)],
-          }),
         ],
+        defaultFilterChain: create(FilterChainSchema, {
+          filters: [
+            tcpProxyToDestinations(
+              d.tcpFallback ?? [{ name: PASSTHROUGH_CLUSTER, weight: 100 }],
+            ),
+          ],
+        }),
       });
     }
     case 'tcp':

@@ -1,0 +1,180 @@
+// The DiscoveryServer's push paths, in-process over real ADS streams: an Endpoints change takes
+// the EDS fast path (only ClusterLoadAssignments are pushed, and not re-translated for proxies
+// it cannot affect), the backends of the changed service are re-translated fully, and a
+// VirtualService change pushes routes only.
+import { parseAllDocuments } from 'yaml';
+import type { RawObject } from '../../model/config.js';
+import type { ConfigSource, SourceUpdate } from '../../sources/types.js';
+import { BOOKINFO, PRODUCTPAGE } from '../../translate/__tests__/world.js';
+import { FakeSotwClient } from '../../xds/__tests__/fake-ads-client.js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../../xds/type-urls.js';
+import type { DiscoveryResponse } from '../../gen/envoy/service/discovery/v3/discovery_pb.js';
+import { ClusterLoadAssignmentSchema } from '../../gen/envoy/config/endpoint/v3/endpoint_pb.js';
+import { anyUnpack } from '@bufbuild/protobuf/wkt';
+import { DiscoveryServer } from '../discovery-server.js';
+
+const DETAILS = 'sidecar~10.244.1.11~details-v1-0.default~default.svc.cluster.local';
+const DETAILS_CLUSTER = 'outbound|9080||details.default.svc.cluster.local';
+
+/** A config source whose origins the test sets directly. */
+class MemorySource implements ConfigSource {
+  private onUpdate: ((updates: SourceUpdate[]) => void) | undefined;
+  constructor(private readonly initial: Map<string, string>) {}
+
+  async start(onUpdate: (updates: SourceUpdate[]) => void): Promise<void> {
+    this.onUpdate = onUpdate;
+    onUpdate([...this.initial].map(([origin, text]) => update(origin, text)));
+  }
+
+  async stop(): Promise<void> {}
+
+  set(origin: string, text: string): void {
+    this.onUpdate?.([update(origin, text)]);
+  }
+}
+
+function update(origin: string, text: string): SourceUpdate {
+  const documents = parseAllDocuments(text)
+    .map((d) => d.toJS() as RawObject | null)
+    .filter((o): o is RawObject => o !== null)
+    .map((object, docIndex) => ({ source: { file: origin, docIndex }, object }));
+  return { origin, documents, parseErrors: [] };
+}
+
+const isDetailsEndpoints = (text: string): boolean =>
+  /kind: Endpoints\s*\nmetadata:\s*\n\s+name: details\b/.test(text);
+const WORLD = BOOKINFO.split(/^---$/m)
+  .filter((d) => !isDetailsEndpoints(d))
+  .join('---');
+
+function detailsEndpoints(ips: string[]): string {
+  return `apiVersion: v1
+kind: Endpoints
+metadata: {name: details, namespace: default}
+subsets:
+- addresses: [${ips.map((ip) => `{ip: ${ip}}`).join(', ')}]
+  ports: [{name: http, port: 9080}]`;
+}
+
+const REVIEWS_VS = (v: string): string => `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: reviews, namespace: default}
+spec:
+  hosts: [reviews]
+  http: [{route: [{destination: {host: reviews, port: {number: 9080}}}], timeout: ${v}}]`;
+
+interface Proxy {
+  client: FakeSotwClient;
+  edsNames: string[];
+}
+
+/** Subscribes like Envoy (CDS, LDS, then EDS/RDS) and ACKs everything. */
+async function connect(address: string, nodeId: string): Promise<Proxy> {
+  const client = new FakeSotwClient(address, nodeId);
+  client.subscribe(CLUSTER_TYPE);
+  const cds = await client.nextMessage(CLUSTER_TYPE, 10_000);
+  client.ack(cds);
+  client.subscribe(LISTENER_TYPE);
+  client.ack(await client.nextMessage(LISTENER_TYPE, 10_000));
+  const edsNames = [DETAILS_CLUSTER, 'outbound|9080||reviews.default.svc.cluster.local'];
+  client.subscribe(ENDPOINT_TYPE, edsNames);
+  client.ack(await client.nextMessage(ENDPOINT_TYPE, 10_000), edsNames);
+  client.subscribe(ROUTE_TYPE, ['9080']);
+  client.ack(await client.nextMessage(ROUTE_TYPE, 10_000), ['9080']);
+  return { client, edsNames };
+}
+
+function detailsAddresses(res: DiscoveryResponse): string[] {
+  for (const any of res.resources) {
+    const cla = anyUnpack(any, ClusterLoadAssignmentSchema);
+    if (cla?.clusterName !== DETAILS_CLUSTER) continue;
+    return cla.endpoints.flatMap((l) =>
+      l.lbEndpoints.map((e) =>
+        e.hostIdentifier.case === 'endpoint'
+          ? e.hostIdentifier.value.address?.address.case === 'socketAddress'
+            ? e.hostIdentifier.value.address.address.value.address
+            : ''
+          : '',
+      ),
+    );
+  }
+  return [];
+}
+
+describe('DiscoveryServer push paths', () => {
+  let server: DiscoveryServer;
+  let source: MemorySource;
+  const proxies: Proxy[] = [];
+
+  beforeAll(async () => {
+    source = new MemorySource(
+      new Map([
+        ['world', WORLD],
+        ['details-endpoints', detailsEndpoints(['10.244.1.11'])],
+        ['reviews-vs', REVIEWS_VS('5s')],
+      ]),
+    );
+    server = new DiscoveryServer({ sources: [source], debounceMs: 10, debounceMaxMs: 50 });
+    await server.start();
+    const port = await server.ads.listen('127.0.0.1', 0);
+    proxies.push(await connect(`127.0.0.1:${port}`, PRODUCTPAGE));
+    proxies.push(await connect(`127.0.0.1:${port}`, DETAILS));
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const p of proxies) p.client.close();
+    await server.stop();
+  });
+
+  it('pushes only EDS for an Endpoints change, via the fast path where it applies', async () => {
+    const pushesBefore = server.history.total;
+    source.set('details-endpoints', detailsEndpoints(['10.244.1.11', '10.244.1.12']));
+    const [productpage, details] = proxies;
+    const eds = await productpage.client.nextMessage(ENDPOINT_TYPE, 5000);
+    productpage.client.ack(eds, productpage.edsNames);
+    expect(detailsAddresses(eds).sort()).toEqual(['10.244.1.11', '10.244.1.12']);
+    const edsOfBackend = await details.client.nextMessage(ENDPOINT_TYPE, 5000);
+    details.client.ack(edsOfBackend, details.edsNames);
+    for (const p of proxies) {
+      for (const type of [CLUSTER_TYPE, LISTENER_TYPE, ROUTE_TYPE]) {
+        expect(await p.client.none(type, 200)).toBe(true);
+      }
+    }
+    expect(server.history.total).toBe(pushesBefore + 1);
+    const record = server.history.last();
+    expect(record?.endpointOnly).toBe(true);
+    expect(record?.changedProxies).toBe(2);
+    // productpage took the fast path; details backs the changed service: fully re-translated.
+    expect(record?.fastPathProxies).toBe(1);
+  });
+
+  it('keeps the fast-path result equal to a full translation', () => {
+    const fast = server.configFor(PRODUCTPAGE);
+    expect(fast).toBeDefined();
+    const names = (fast?.endpoints ?? []).map((e) => e.clusterName);
+    expect(names).toContain(DETAILS_CLUSTER);
+    const addresses = fast?.endpoints
+      .find((e) => e.clusterName === DETAILS_CLUSTER)
+      ?.endpoints.flatMap((l) => l.lbEndpoints).length;
+    expect(addresses).toBe(2);
+  });
+
+  it('pushes only routes for a VirtualService change', async () => {
+    source.set('reviews-vs', REVIEWS_VS('7s'));
+    for (const p of proxies) {
+      const rds = await p.client.nextMessage(ROUTE_TYPE, 5000);
+      p.client.ack(rds, ['9080']);
+      expect(rds.resources).toHaveLength(1);
+    }
+    for (const p of proxies) {
+      for (const type of [CLUSTER_TYPE, LISTENER_TYPE, ENDPOINT_TYPE]) {
+        expect(await p.client.none(type, 200)).toBe(true);
+      }
+    }
+    const record = server.history.last();
+    expect(record?.endpointOnly).toBe(false);
+    expect(record?.fastPathProxies).toBe(0);
+    // Both proxies share one route config object: one encoding for the two of them.
+    expect(record?.resourcesShared).toBeGreaterThan(0);
+  });
+});
