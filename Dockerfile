@@ -4,7 +4,10 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # `prepare` (proto generation + tsc) needs the sources, so it runs after they are copied. Only
 # what the build reads is copied: never a host node_modules/ or dist/.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# `npm install`, not `npm ci`: npm >= 11.6.2 refuses this lock file under `npm ci` because the
+# platform-specific optional packages of other platforms are missing from it (npm/cli#8805);
+# `npm install` resolves them from the same pinned versions.
+RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json buf.gen.yaml ./
 COPY protos ./protos
 COPY scripts/gen-protos.mjs ./scripts/
@@ -20,6 +23,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 USER node
-EXPOSE 15010 15014
+# xDS (gRPC), debug HTTP, validating admission webhook (HTTPS, with --webhook-cert/--webhook-key).
+EXPOSE 15010 15014 15017
 ENTRYPOINT ["node", "bin/mini-istiod.js"]
 CMD ["serve", "--in-cluster", "--debug-host=0.0.0.0"]

@@ -18,9 +18,12 @@ import {
 import { buildClusters } from './cluster/build-clusters.js';
 import { buildListeners } from './listener/build-listeners.js';
 import { rdsNamesOf } from './listener/inspect.js';
+import {
+  buildSidecarRouteConfigNamed,
+  isSidecarRouteName,
+} from './listener/sidecar-route-configs.js';
 import type { SidecarScope } from './listener/sidecar-scope.js';
 import { buildGrpcRouteConfig } from './route/route-config-grpc.js';
-import { buildSidecarRouteConfig } from './route/route-config-sidecar.js';
 import type { ProxyResources } from './types.js';
 
 export interface TranslateOptions {
@@ -69,15 +72,10 @@ function buildRoutes(
     if (proxy.generator === 'grpc') {
       const rc = buildGrpcRouteConfig(proxy, push, name, scopingFor(scope));
       if (rc) out.push(rc);
-    } else if (/^\d+$/.test(name)) {
+    } else if (isSidecarRouteName(name)) {
       out.push(
         sharedSidecarRouteConfig(proxy, push, scope, name, () =>
-          buildSidecarRouteConfig({
-            proxy,
-            push,
-            listenerPort: Number(name),
-            ...scopingFor(scope),
-          }),
+          buildSidecarRouteConfigNamed(proxy, push, scope, name),
         ),
       );
     }

@@ -1,5 +1,5 @@
 // What the e2e tests do to the test API server (credentials from @kubernetes/client-node's KubeConfig): server-side apply
-// (optionally dry-run), delete, pod status writes, waiting for CRDs, and the bookinfo fixtures
+// (optionally dry-run), create, merge patch, delete, pod status writes, waiting for CRDs, and the bookinfo fixtures
 // (Services from the Istio sample, one Pod per Deployment with a loopback podIP).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -72,6 +72,20 @@ export class Cluster {
 
   async delete(o: Obj): Promise<void> {
     await this.request('DELETE', await this.objectPath(o));
+  }
+
+  /** A plain create (POST to the collection), as `kubectl create -f [--dry-run=server]`. */
+  async create(o: Obj, opts: { dryRun?: boolean } = {}): Promise<Obj> {
+    const objectPath = await this.objectPath(o);
+    const collection = objectPath.slice(0, objectPath.lastIndexOf('/'));
+    const query = opts.dryRun ? '?dryRun=All' : '';
+    return (await this.request('POST', `${collection}${query}`, o)) as Obj;
+  }
+
+  /** A JSON merge patch (RFC 7386: arrays are replaced whole), as `kubectl patch --type merge`. */
+  async mergePatch(o: Obj, patch: unknown): Promise<Obj> {
+    const url = await this.objectPath(o);
+    return (await this.request('PATCH', url, patch, 'application/merge-patch+json')) as Obj;
   }
 
   /** Waits until every CRD in `crds` is Established (and so its resources are served). */

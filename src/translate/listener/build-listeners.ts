@@ -1,10 +1,12 @@
 // Entry point of listener translation: picks the listener set for the proxy's kind.
-//   sidecar         → virtualOutbound, virtualInbound, per-port outbound listeners;
+//   sidecar         → virtualOutbound, virtualInbound, bound Sidecar ingress listeners,
+//                     per-port outbound listeners;
 //   router          → gateway server listeners;
 //   proxyless gRPC  → API listeners for the requested names.
 import type { Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
+import { buildBoundInboundListeners } from './bound-inbound.js';
 import { buildGatewayListeners } from './gateway-listeners.js';
 import { buildGrpcListeners } from './grpc-listeners.js';
 import { sharedSidecarOutboundListeners } from '../cache/shared-routing.js';
@@ -28,6 +30,7 @@ export function buildListeners(
   return [
     buildVirtualOutboundListener(scope.outboundTrafficPolicy),
     buildVirtualInboundListener(proxy, push, scope),
+    ...buildBoundInboundListeners(proxy, push, scope),
     ...sharedSidecarOutboundListeners(proxy, push, scope),
   ];
 }

@@ -1,11 +1,15 @@
 // The ports a sidecar's workload serves (Istio's ServiceInstances for the proxy): every port of
 // every Service selecting the workload, keyed by the workload-side (target) port, or the
 // Sidecar resource's ingress listeners when it declares any (those replace the services').
+// Ingress ports carry their binding: chains are named `<bind>_<port>` (bind default: the pod IP)
+// and captureMode NONE makes the port a listener of its own instead of virtualInbound chains.
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { Protocol, Service } from '../../model/service.js';
 import { inboundClusterName } from '../common/cluster-name.js';
+import { ingressBinding } from './listener-binding.js';
 import type { SidecarScope } from './sidecar-scope.js';
+import { WILDCARD_ADDRESS } from './well-known-names.js';
 
 export interface InboundPort {
   /** Port the workload listens on; inbound chains match it as destination_port. */
@@ -17,6 +21,10 @@ export interface InboundPort {
   hosts: string[];
   /** Sidecar ingress defaultEndpoint, when the port comes from one. */
   defaultEndpoint?: string;
+  /** Address naming the chains (`<bind>_<port>`); a bound port's listener listens there. */
+  bind: string;
+  /** captureMode NONE: a real listener `<bind>_<port>`, not virtualInbound chains. */
+  bindToPort: boolean;
 }
 
 function targetPortFor(service: Service, port: number, proxy: Proxy, push: PushContext): number {
@@ -35,12 +43,15 @@ export function inboundPorts(proxy: Proxy, push: PushContext, scope: SidecarScop
     for (const l of ingress) {
       const port = l.port.number;
       if (byPort.has(port)) continue;
+      const binding = ingressBinding(proxy, l);
       byPort.set(port, {
         port,
         protocol: toProtocol(l.port.protocol),
         cluster: inboundClusterName(port),
         hosts: [],
         defaultEndpoint: l.defaultEndpoint,
+        bind: binding.address,
+        bindToPort: binding.bindToPort,
       });
     }
   } else {
@@ -57,6 +68,8 @@ export function inboundPorts(proxy: Proxy, push: PushContext, scope: SidecarScop
           protocol: p.protocol,
           cluster: inboundClusterName(port),
           hosts: [`${svc.hostname}:${p.port}`],
+          bind: WILDCARD_ADDRESS,
+          bindToPort: false,
         });
       }
     }

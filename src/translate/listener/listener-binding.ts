@@ -61,8 +61,7 @@ export function ingressBinding(
   proxy: Proxy,
   listener: Pick<IstioIngressListener, 'bind' | 'captureMode'>,
 ): Required<ListenerBinding> {
-  const address =
-    listener.bind || proxyIps(proxy).find(isGlobalUnicast) || wildcardFor(proxy);
+  const address = listener.bind || proxyIps(proxy).find(isGlobalUnicast) || wildcardFor(proxy);
   return { address, bindToPort: listener.captureMode === 'NONE' };
 }
 

@@ -184,7 +184,8 @@ function addPort(
     case 'tcp': {
       const listenAddress = address ?? vip ?? WILDCARD_ADDRESS;
       // HTTP wins a shared 0.0.0.0 port.
-      if (listenAddress === WILDCARD_ADDRESS && drafts.has(listenerName(listenAddress, port))) break;
+      if (listenAddress === WILDCARD_ADDRESS && drafts.has(listenerName(listenAddress, port)))
+        break;
       const d = draftFor(ctx, listenAddress, port, 'tcp', binding);
       if (!d || d.chains.length > 0) break;
       const dests = tcpDestinations(service, port, virtualServices, proxy, push);
@@ -240,7 +241,10 @@ function finishListener(name: string, d: Draft, scope: SidecarScope): Listener {
   const rds = d.rds ?? String(d.port);
   switch (d.kind) {
     case 'http':
-      return create(ListenerSchema, { ...base, filterChains: [httpChain(name, rds, d.httpProtocol)] });
+      return create(ListenerSchema, {
+        ...base,
+        filterChains: [httpChain(name, rds, d.httpProtocol)],
+      });
     case 'auto': {
       // istiod's sniffing shape: the HCM chain matched by http_inspector's ALPN, everything
       // else (server-first protocols, TLS, unknown) falls to the tcp_proxy default chain.
@@ -261,9 +265,7 @@ function finishListener(name: string, d: Draft, scope: SidecarScope): Listener {
         ],
         defaultFilterChain: create(FilterChainSchema, {
           filters: [
-            tcpProxyToDestinations(
-              d.tcpFallback ?? [{ name: PASSTHROUGH_CLUSTER, weight: 100 }],
-            ),
+            tcpProxyToDestinations(d.tcpFallback ?? [{ name: PASSTHROUGH_CLUSTER, weight: 100 }]),
           ],
         }),
       });

@@ -49,7 +49,7 @@ function httpFilterFor(p: InboundPort, authz: SidecarAuthzFilters): TypedFilter 
   const operation = p.hosts[0] ? `${p.hosts[0]}/*` : `${p.cluster}/*`;
   return httpConnectionManagerFilter({
     role: 'sidecar-inbound',
-    statPrefix: `inbound_${WILDCARD_ADDRESS}_${p.port}`,
+    statPrefix: `inbound_${p.bind}_${p.port}`,
     routeConfig: inboundRouteConfig(p.cluster, `inbound|http|${p.port}`, p.cluster, operation),
     httpFilters: envoyHttpFilters(p.protocol, authz.http),
   });
@@ -60,14 +60,15 @@ function chainKind(p: InboundPort): 'http' | 'tcp' | 'auto' {
   return cls === 'http' || cls === 'auto' ? cls : 'tcp';
 }
 
-function portChains(
+/** The chains serving one workload port, named `<bind>_<port>`. */
+export function portChains(
   p: InboundPort,
   mode: EffectiveMtls,
   authz: SidecarAuthzFilters,
 ): FilterChain[] {
   return inboundChainOptions(chainKind(p), mode).map((o) =>
     create(FilterChainSchema, {
-      name: `${WILDCARD_ADDRESS}_${p.port}`,
+      name: `${p.bind}_${p.port}`,
       filterChainMatch: {
         destinationPort: p.port,
         transportProtocol: o.transportProtocol,
@@ -126,6 +127,7 @@ export function buildVirtualInboundListener(
     }),
   ];
   for (const p of inboundPorts(proxy, push, scope)) {
+    if (p.bindToPort) continue; // its own listener (bound-inbound.ts)
     chains.push(...portChains(p, effectiveMtlsMode(policies, p.port), authz));
   }
   chains.push(...passthroughChains(effectiveMtlsMode(policies), authz));

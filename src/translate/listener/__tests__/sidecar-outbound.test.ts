@@ -87,19 +87,32 @@ spec:
     expect(tcp && tcpProxyClusters(tcp)).toEqual(['outbound|443|v2|web.default.svc.cluster.local']);
   });
 
-  it('undeclared protocols are sniffed: http_inspector, an HTTP chain by ALPN, then tcp_proxy', () => {
+  it('undeclared protocols are sniffed on <vip>_<port>: HTTP by ALPN to RDS <fqdn>:<port>, else tcp_proxy', () => {
     const l = byName(
       outbound(service('legacy', 'default', '10.96.0.50', '[{name: legacy, port: 8000}]')),
-      '0.0.0.0_8000',
+      '10.96.0.50_8000',
     );
-    expect(l?.listenerFilters.map((f) => f.name)).toContain(
+    expect(l?.bindToPort).toBe(false);
+    expect(l?.listenerFilters.map((f) => f.name)).toEqual([
       'envoy.filters.listener.http_inspector',
+    ]);
+    expect(l?.filterChains).toHaveLength(1);
+    expect(l?.filterChains[0].filterChainMatch?.transportProtocol).toBe('raw_buffer');
+    expect(l?.filterChains[0].filterChainMatch?.applicationProtocols).toEqual(['http/1.1', 'h2c']);
+    expect(l && rdsNamesOf(l)).toEqual(['legacy.default.svc.cluster.local:8000']);
+    expect(l && hcmOfFilter(l.filterChains[0].filters[0])?.statPrefix).toBe(
+      'outbound_10.96.0.50_8000',
     );
-    expect(l?.filterChains[0].filterChainMatch?.applicationProtocols).toContain('http/1.1');
-    expect(l && rdsNamesOf(l)).toEqual(['8000']);
-    const tcp = l && tcpProxyOfFilter(l.filterChains[1].filters[0]);
+    const fallback = l?.defaultFilterChain?.filters[0];
+    const tcp = fallback && tcpProxyOfFilter(fallback);
     expect(tcp && tcpProxyClusters(tcp)).toEqual([
       'outbound|8000||legacy.default.svc.cluster.local',
     ]);
+  });
+
+  it('sniffed services without a VIP share 0.0.0.0_<port> with RDS <port>', () => {
+    const ls = outbound(service('headless', 'default', undefined, '[{name: legacy, port: 8001}]'));
+    const l = byName(ls, '0.0.0.0_8001');
+    expect(l && rdsNamesOf(l)).toEqual(['8001']);
   });
 });
