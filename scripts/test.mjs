@@ -35,9 +35,14 @@ function check(label, cmd, args) {
 /** Runs jest with a JSON report and adds its counts; a suite that fails to load counts as a failure. */
 function jest(label, args) {
   const report = join(outDir, `${label}.json`);
-  const ok = run(label, process.execPath, [bin('jest'), '--json', `--outputFile=${report}`, ...args], {
-    NODE_OPTIONS: '--experimental-vm-modules --no-warnings',
-  });
+  const ok = run(
+    label,
+    process.execPath,
+    [bin('jest'), '--json', `--outputFile=${report}`, ...args],
+    {
+      NODE_OPTIONS: '--experimental-vm-modules --no-warnings',
+    },
+  );
   let counted = 0;
   try {
     const r = JSON.parse(readFileSync(report, 'utf8'));

@@ -13,6 +13,7 @@ import type { ConfigKey, ConfigResource } from '../model/config.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
 import type { Service } from '../model/service.js';
+import { labelsKey, memo } from '../translate/cache/push-memo.js';
 import { sharedClusterLoadAssignment } from '../translate/cache/shared-endpoints.js';
 import { serviceAccountsFor } from '../translate/cluster/outbound-clusters.js';
 import { parseSubsetKey } from '../translate/common/cluster-name.js';
@@ -99,13 +100,21 @@ export function canApplyEndpointDelta(
 ): boolean {
   if (proxy.generator === 'grpc') return false;
   if ([proxy.ip, ...proxy.ips].some((ip) => delta.addresses.has(ip))) return false;
-  return !next
-    .servicesForWorkload(proxy.namespace, proxy.labels)
-    .some((s) => delta.hostnames.has(s.hostname));
+  const own = memo(next, `workload-services|${proxy.namespace}|${labelsKey(proxy.labels)}`, () =>
+    next.servicesForWorkload(proxy.namespace, proxy.labels),
+  );
+  return !own.some((s) => delta.hostnames.has(s.hostname));
 }
 
-function hostOf(cla: ClusterLoadAssignment): string | undefined {
-  return parseSubsetKey(cla.clusterName)?.host;
+// Assignments are shared by many proxies: parse each one's cluster name once.
+const hostByAssignment = new WeakMap<ClusterLoadAssignment, string>();
+function hostOf(cla: ClusterLoadAssignment): string {
+  let host = hostByAssignment.get(cla);
+  if (host === undefined) {
+    host = parseSubsetKey(cla.clusterName)?.host ?? '';
+    hostByAssignment.set(cla, host);
+  }
+  return host;
 }
 
 /**
@@ -120,8 +129,7 @@ export function applyEndpointDelta(
 ): ProxyResources {
   let changed = false;
   const endpoints = previous.endpoints.map((cla) => {
-    const host = hostOf(cla);
-    if (host === undefined || !delta.hostnames.has(host)) return cla;
+    if (!delta.hostnames.has(hostOf(cla))) return cla;
     changed = true;
     return sharedClusterLoadAssignment(proxy, next, cla.clusterName);
   });

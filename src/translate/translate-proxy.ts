@@ -5,6 +5,7 @@
 // routes and clusters agree on which services the proxy sees.
 import { Cluster_DiscoveryType, type Cluster } from '../gen/envoy/config/cluster/v3/cluster_pb.js';
 import type { ClusterLoadAssignment } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
+import type { Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
 import type { RouteConfiguration } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
@@ -31,6 +32,17 @@ export interface TranslateOptions {
   listenerNames?: readonly string[];
   /** Proxyless gRPC: the CDS names it subscribed to (default: every cluster its routes use). */
   clusterNames?: readonly string[];
+}
+
+// Listeners are immutable once built and shared between proxies: unpack their HCMs once.
+const rdsNamesByListener = new WeakMap<Listener, string[]>();
+function rdsNamesOfShared(listener: Listener): string[] {
+  let names = rdsNamesByListener.get(listener);
+  if (names === undefined) {
+    names = rdsNamesOf(listener);
+    rdsNamesByListener.set(listener, names);
+  }
+  return names;
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {
@@ -92,7 +104,7 @@ export function translateProxy(
   // outbound pieces below: translation stays pure, equal inputs just yield the same objects.
   const scope = sharedSidecarScope(proxy, push);
   const listeners = buildListeners(proxy, push, scope, { listenerNames: opts.listenerNames });
-  const rdsNames = [...new Set(listeners.flatMap(rdsNamesOf))];
+  const rdsNames = [...new Set(listeners.flatMap(rdsNamesOfShared))];
   const routes = buildRoutes(proxy, push, scope, rdsNames);
   const clusters = buildClusters(proxy, push, {
     isServiceVisible: scope.isServiceVisible,
