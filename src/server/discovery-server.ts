@@ -8,6 +8,7 @@
 // and ACKs flow while it runs; each proxy's snapshot is replaced atomically, and a config change
 // arriving mid-push supersedes it (the proxies not yet reached go first in the next push).
 import type { Node } from '../gen/envoy/config/core/v3/base_pb.js';
+import { ClusterLoadAssignmentSchema } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../model/config.js';
 import { ConfigStore, isEndpointOnly, type StoreChange } from '../model/config-store.js';
 import { buildPushContext } from '../model/build-push-context.js';
@@ -29,7 +30,8 @@ import {
   endpointDelta,
   type EndpointDelta,
 } from './endpoint-delta.js';
-import { ResourceInterner, snapshotOf } from './proxy-snapshot.js';
+import { ResourceInterner, snapshotOf, withReplaced } from './proxy-snapshot.js';
+import { isRoutingOnly, routingFastPathApplies, routingUnchanged } from './routing-delta.js';
 import { PushHistory, type PushRecord } from './push-history.js';
 
 export interface DiscoveryServerOptions {
@@ -195,6 +197,7 @@ export class DiscoveryServer {
     const push = this.push;
     const interner = this.interner;
     const delta = p.endpointOnly ? endpointDelta(previous, push, p.keys) : undefined;
+    const routingOnly = isRoutingOnly(p.reasons);
     // Proxies a superseded push did not reach are the stalest: they go first.
     const order = [...this.proxies].sort(([, a], [, b]) => a.pushSeq - b.pushSeq);
     let changedProxies = 0;
@@ -209,10 +212,23 @@ export class DiscoveryServer {
         connected.push === previous &&
         connected.resources !== undefined &&
         canApplyEndpointDelta(connected.proxy, push, delta);
-      if (fast) fastPathProxies++;
-      const changed = fast
-        ? this.applyDeltaInto(nodeId, connected, push, delta, interner)
-        : this.translateInto(nodeId, connected, push, interner);
+      const unchangedRouting =
+        !fast &&
+        routingOnly &&
+        connected.push === previous &&
+        connected.resources !== undefined &&
+        routingFastPathApplies(connected.proxy) &&
+        routingUnchanged(connected.proxy, connected.resources, previous, push);
+      if (fast || unchangedRouting) fastPathProxies++;
+      let changed = false;
+      if (unchangedRouting) {
+        connected.push = push;
+        connected.pushSeq = this.pushSeq;
+      } else {
+        changed = fast
+          ? this.applyDeltaInto(nodeId, connected, push, delta, interner)
+          : this.translateInto(nodeId, connected, push, interner);
+      }
       if (changed) changedProxies++;
       if (performance.now() - sliceStart >= PUSH_SLICE_MS) {
         await yieldToEventLoop();
@@ -264,13 +280,23 @@ export class DiscoveryServer {
     interner: ResourceInterner,
   ): boolean {
     const previous = connected.resources as ProxyResources;
-    const resources = applyEndpointDelta(connected.proxy, previous, push, delta);
-    if (resources === previous) {
+    const { resources, rebuilt } = applyEndpointDelta(connected.proxy, previous, push, delta);
+    const before = this.cache.getSnapshot(nodeId);
+    if (resources === previous || before === undefined) {
       connected.push = push;
       connected.pushSeq = this.pushSeq;
-      return false;
+      return resources === previous
+        ? false
+        : this.commit(nodeId, connected, push, resources, interner);
     }
-    return this.commit(nodeId, connected, push, resources, interner);
+    // Only the rebuilt assignments are (re-)encoded; every other resource keeps its entry.
+    const replaced = rebuilt.map((e) =>
+      interner.intern(ClusterLoadAssignmentSchema, e, e.clusterName),
+    );
+    connected.resources = resources;
+    connected.push = push;
+    connected.pushSeq = this.pushSeq;
+    return this.cache.setSnapshot(nodeId, withReplaced(before, replaced)).size > 0;
   }
 
   /** Sets the proxy's snapshot atomically (one setSnapshot call) and records what it was built from. */

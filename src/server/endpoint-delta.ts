@@ -118,20 +118,21 @@ function hostOf(cla: ClusterLoadAssignment): string {
 }
 
 /**
- * The proxy's resources with the affected load assignments rebuilt against `next`; the very same
- * object when none of its assignments is affected (nothing to push).
+ * The proxy's resources with the affected load assignments rebuilt against `next` (`rebuilt`
+ * lists them); `resources` is the very same object when none is affected (nothing to push).
  */
 export function applyEndpointDelta(
   proxy: Proxy,
   previous: ProxyResources,
   next: PushContext,
   delta: EndpointDelta,
-): ProxyResources {
-  let changed = false;
+): { resources: ProxyResources; rebuilt: ClusterLoadAssignment[] } {
+  const rebuilt: ClusterLoadAssignment[] = [];
   const endpoints = previous.endpoints.map((cla) => {
     if (!delta.hostnames.has(hostOf(cla))) return cla;
-    changed = true;
-    return sharedClusterLoadAssignment(proxy, next, cla.clusterName);
+    const fresh = sharedClusterLoadAssignment(proxy, next, cla.clusterName);
+    rebuilt.push(fresh);
+    return fresh;
   });
-  return changed ? { ...previous, endpoints } : previous;
+  return { resources: rebuilt.length > 0 ? { ...previous, endpoints } : previous, rebuilt };
 }

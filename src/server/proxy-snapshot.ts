@@ -50,3 +50,19 @@ export function snapshotOf(resources: ProxyResources, interner: ResourceInterner
   for (const s of resources.secrets) out.push(interner.intern(SecretSchema, s, s.name));
   return buildSnapshot(out);
 }
+
+/** `previous` with some resources replaced by name; untouched types keep their maps (cheap diffs). */
+export function withReplaced(previous: Snapshot, replaced: readonly XdsResource[]): Snapshot {
+  const out = new Map(previous);
+  const touched = new Map<string, Map<string, XdsResource>>();
+  for (const r of replaced) {
+    let names = touched.get(r.typeUrl);
+    if (names === undefined) {
+      names = new Map(previous.get(r.typeUrl));
+      touched.set(r.typeUrl, names);
+      out.set(r.typeUrl, names);
+    }
+    names.set(r.name, r);
+  }
+  return out;
+}

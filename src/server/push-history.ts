@@ -11,7 +11,10 @@ export interface PushRecord {
   durationMs: number;
   resourcesEncoded: number;
   resourcesShared: number;
-  /** Proxies served by the EDS fast path (previous config, affected load assignments rebuilt). */
+  /**
+   * Proxies served by a fast path: EDS (previous config, affected load assignments rebuilt) or
+   * routing (VirtualService-only change that left the proxy's shared routing unchanged).
+   */
   fastPathProxies?: number;
   /** A config change arrived mid-push: the proxies not reached yet go first in the next push. */
   superseded?: boolean;

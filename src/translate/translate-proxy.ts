@@ -70,7 +70,8 @@ function scopingFor(scope: SidecarScope) {
   };
 }
 
-function buildRoutes(
+/** The route configs `names` for a proxy (as translateProxy builds them; exported for the server's routing fast path). */
+export function buildRoutes(
   proxy: Proxy,
   push: PushContext,
   scope: SidecarScope,

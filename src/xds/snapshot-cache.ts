@@ -33,6 +33,7 @@ export function diffSnapshots(before: Snapshot | undefined, after: Snapshot): Sn
   for (const typeUrl of types) {
     const old = before?.get(typeUrl);
     const cur = after.get(typeUrl);
+    if (old === cur) continue; // the same (immutable) map: nothing changed in this type
     const names = new Set<string>();
     for (const [name, r] of cur ?? []) {
       if (old?.get(name)?.version !== r.version) names.add(name);

@@ -189,4 +189,31 @@ describe('DiscoveryServer push paths', () => {
     // Both proxies share one route config object: one encoding for the two of them.
     expect(record?.resourcesShared).toBeGreaterThan(0);
   });
+
+  it('skips proxies a VirtualService change does not reach (routing fast path)', async () => {
+    source.set(
+      'private-vs',
+      `apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: private, namespace: other}
+spec:
+  hosts: [reviews.default.svc.cluster.local]
+  exportTo: ['.']
+  http: [{route: [{destination: {host: reviews.default.svc.cluster.local}}], timeout: 3s}]`,
+    );
+    const before = server.history.total;
+    const deadline = Date.now() + 5000;
+    while (server.history.total === before && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const record = server.history.last();
+    expect(record?.reasons).toEqual(['VirtualService']);
+    expect(record?.fastPathProxies).toBe(2);
+    expect(record?.changedProxies).toBe(0);
+    for (const p of proxies) {
+      for (const type of [CLUSTER_TYPE, LISTENER_TYPE, ROUTE_TYPE, ENDPOINT_TYPE]) {
+        expect(await p.client.none(type, 100)).toBe(true);
+      }
+    }
+  });
 });

@@ -1,0 +1,80 @@
+// The routing fast path: a change of VirtualServices only can alter a sidecar's outbound
+// listeners and route configurations (clusters, load assignments and inbound listeners never
+// read VirtualServices), and those are shared per namespace/Sidecar scope (translate/cache). So
+// for a VirtualService-only push, a sidecar whose shared outbound listeners and route configs
+// encode to the same content as before is left untouched: no per-proxy translation, nothing to
+// diff or send. Istio gets the same effect from SidecarScope dependency tracking.
+import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
+import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
+import type { Proxy } from '../model/proxy.js';
+import type { PushContext } from '../model/push-context.js';
+import {
+  sharedSidecarOutboundListeners,
+  sharedSidecarScope,
+} from '../translate/cache/shared-routing.js';
+import { buildRoutes } from '../translate/translate-proxy.js';
+import type { ProxyResources } from '../translate/types.js';
+import { encodeResource } from '../xds/resource.js';
+
+/** Config kinds whose changes only reach sidecars through outbound listeners and routes. */
+const ROUTING_KINDS: ReadonlySet<string> = new Set(['VirtualService']);
+
+export function isRoutingOnly(kinds: Iterable<string>): boolean {
+  let any = false;
+  for (const k of kinds) {
+    if (!ROUTING_KINDS.has(k)) return false;
+    any = true;
+  }
+  return any;
+}
+
+/** Proxies the routing fast path may skip: Envoy sidecars (gateways and gRPC are re-translated). */
+export function routingFastPathApplies(proxy: Proxy): boolean {
+  return proxy.type === 'sidecar' && proxy.generator === undefined;
+}
+
+/**
+ * Whether the proxy's routing is unchanged from `previousPush` (whose results `previous` holds)
+ * to `push`: same outbound listeners and same route configs, content-wise.
+ */
+export function routingUnchanged(
+  proxy: Proxy,
+  previous: ProxyResources,
+  previousPush: PushContext,
+  push: PushContext,
+): boolean {
+  const before = sharedSidecarOutboundListeners(
+    proxy,
+    previousPush,
+    sharedSidecarScope(proxy, previousPush),
+  );
+  const scope = sharedSidecarScope(proxy, push);
+  const after = sharedSidecarOutboundListeners(proxy, push, scope);
+  if (before.length !== after.length) return false;
+  for (let i = 0; i < after.length; i++) {
+    const [b, a] = [before[i], after[i]];
+    if (b.name !== a.name) return false;
+    if (
+      b !== a &&
+      encodeResource(ListenerSchema, b, b.name).version !==
+        encodeResource(ListenerSchema, a, a.name).version
+    )
+      return false;
+  }
+  // Same listeners name the same route configs; rebuild those (shared) and compare.
+  const routes = buildRoutes(
+    proxy,
+    push,
+    scope,
+    previous.routes.map((r) => r.name),
+  );
+  if (routes.length !== previous.routes.length) return false;
+  return routes.every((r, i) => {
+    const old = previous.routes[i];
+    return (
+      r.name === old.name &&
+      encodeResource(RouteConfigurationSchema, r, r.name).version ===
+        encodeResource(RouteConfigurationSchema, old, old.name).version
+    );
+  });
+}
