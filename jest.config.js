@@ -16,6 +16,9 @@ const base = {
 /** @type {import('jest').Config} */
 export default {
   testTimeout: 30000,
+  // grpc-js-xds keeps internal timers (a 10 s priority failover timer, reconnect backoff to a
+  // stopped server) alive after its channels are closed; without this jest waits for them.
+  forceExit: true,
   projects: [
     {
       ...base,

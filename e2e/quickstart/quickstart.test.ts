@@ -39,6 +39,14 @@ interface ProxySync {
 
 const versions = (t: Tally): string => [...t.byVersion.keys()].sort().join(',');
 
+/** npm's diagnosis without its usage text: the lines that say what went wrong. */
+function npmFailure(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .filter((l) => /error (code|Missing|Invalid)|in sync|ERR!/.test(l));
+  return (lines.length > 0 ? lines.slice(0, 30) : stderr.split('\n').slice(-40)).join('\n');
+}
+
 describe('README quick start on a fresh clone', () => {
   let clone: FreshClone;
   let server: ChildProcess | undefined;
@@ -47,6 +55,7 @@ describe('README quick start on a fresh clone', () => {
   let debugUrl = '';
   let xdsPort = 0;
   let client: MeshClient | undefined;
+  let installed = false;
   const reviews = ['v1', 'v2', 'v3'].map(
     (v, i) => new Workload(`reviews-${v}-0`, v, `127.0.0.${21 + i}`),
   );
@@ -66,16 +75,18 @@ describe('README quick start on a fresh clone', () => {
 
   it('npm ci installs, generates the codecs and builds', () => {
     const r = clone.run(NPM, ['ci', '--prefer-offline', '--no-audit', '--no-fund'], 600_000);
-    if (r.status !== 0) throw new Error(`npm ci failed (${r.status}):\n${r.stderr.slice(-4000)}`);
+    if (r.status !== 0) throw new Error(`npm ci failed (${r.status}):\n${npmFailure(r.stderr)}`);
+    installed = true;
     const help = clone.run(process.execPath, ['bin/mini-istiod.js', '--version']);
     expect(help.status).toBe(0);
     expect(help.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   }, 660_000);
 
   it('npm start serves examples/bookinfo until /ready', async () => {
+    if (!installed) throw new Error('skipped: npm ci failed');
     xdsPort = await freePort();
     const debugPort = await freePort();
-    debugUrl = `http://127.0.0.1:${debugPort}`;
+    const url = `http://127.0.0.1:${debugPort}`;
     const child = clone.spawn(NPM, [
       'start',
       '--',
@@ -95,7 +106,7 @@ describe('README quick start on a fresh clone', () => {
     const ready = await pollUntil(
       async () => {
         if (child.exitCode !== null) throw new Error(`npm start exited:\n${serverLog}`);
-        return fetch(`${debugUrl}/ready`).then(
+        return fetch(`${url}/ready`).then(
           (res) => res.status,
           () => 0,
         );
@@ -106,11 +117,13 @@ describe('README quick start on a fresh clone', () => {
     expect(ready.value).toBe(200);
     expect(serverLog).toContain('serve --config-dir examples/bookinfo');
     expect(serverLog).toContain(`mini-istiod ready: xDS on 0.0.0.0:${xdsPort}`);
+    debugUrl = url;
     const registry = await fetch(`${debugUrl}/debug/registryz`).then((res) => res.text());
     expect(registry).toContain('reviews.default.svc.cluster.local');
   }, 60_000);
 
   it('a proxyless gRPC client calls reviews through it: all v1, as virtual-service-reviews.yaml says', async () => {
+    if (debugUrl === '') throw new Error('skipped: npm start failed');
     await startWorkloads(reviews, 9080);
     client = new MeshClient(`127.0.0.1:${xdsPort}`, PRODUCTPAGE, REVIEWS);
     const c = client;
