@@ -1,18 +1,23 @@
 // The Kubernetes source against a real kube-apiserver + etcd (scripts/kube-test-env.sh): the
 // bookinfo sample is created through the API, and a ConfigStore + PushContext fed by the source
 // must follow every apply/patch/delete, an API server restart, and a relist after 410 Gone.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { DEFAULT_MESH_CONFIG } from '../../src/model/config.js';
 import { ConfigStore } from '../../src/model/config-store.js';
 import { buildPushContext } from '../../src/model/build-push-context.js';
 import type { PushContext } from '../../src/model/push-context.js';
 import type { HTTPRoute } from '../../src/model/istio-types.js';
 import {
+  WEBHOOK_PATH,
   createKubernetesSource,
   type KubernetesSource,
 } from '../../src/sources/kubernetes/index.js';
 import type { SourceUpdate } from '../../src/sources/types.js';
 import { KubeTestEnv } from './support/kube-test-env.js';
 import { Cluster, bookinfoObjects, readYamlObjects, type Obj } from './support/cluster.js';
+import { makeWebhookCerts, renderedWebhookConfig } from './support/kind-up-script.js';
 
 const NS = 'default';
 const REVIEWS = `reviews.${NS}.svc.cluster.local`;
@@ -268,7 +273,7 @@ describe('manifests against the real API server (kubectl apply --dry-run=server)
     ).rejects.toThrow(/HTTP 404/);
   });
 
-  it('accepts the webhook configuration', async () => {
+  it('accepts the webhook configuration, as shipped and as kind-up.sh fills it in', async () => {
     const config = readYamlObjects(
       'manifests',
       'install',
@@ -278,6 +283,104 @@ describe('manifests against the real API server (kubectl apply --dry-run=server)
     const [answered] = await cluster.apply(config, { dryRun: true });
     expect(answered.kind).toBe('ValidatingWebhookConfiguration');
     expect(answered.metadata?.name).toBe('mini-istiod-validator');
+
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mini-istiod-kind-certs-'));
+    try {
+      const certs = makeWebhookCerts(dir);
+      const [filled] = await cluster.apply([renderedWebhookConfig(certs.caCert)], { dryRun: true });
+      const hooks = filled.webhooks as { clientConfig: { caBundle?: string } }[];
+      expect(hooks.map((h) => h.clientConfig.caBundle)).toEqual([
+        readFileSync(certs.caCert).toString('base64'),
+      ]);
+      // The Secret kind-up.sh creates (`kubectl create secret tls`) from the same files.
+      const secret = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/tls',
+        metadata: { name: 'mini-istiod-webhook-tls', namespace: 'mini-istiod' },
+        data: {
+          'tls.crt': readFileSync(certs.cert).toString('base64'),
+          'tls.key': readFileSync(certs.key).toString('base64'),
+        },
+      } as Obj;
+      const [tls] = await cluster.apply([secret], { dryRun: true });
+      expect(tls.type).toBe('kubernetes.io/tls');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wires the webhook: configuration → Service 15017 → container port → mounted cert', () => {
+    const install = kustomized('install');
+    const [config] = readYamlObjects(
+      'manifests',
+      'install',
+      'webhook',
+      'validating-webhook-configuration.yaml',
+    );
+    const [hook] = config.webhooks as {
+      name: string;
+      clientConfig: { service: { name: string; namespace: string; path: string; port: number } };
+      rules: { apiGroups: string[]; operations: string[]; resources: string[] }[];
+      admissionReviewVersions: string[];
+      sideEffects: string;
+      failurePolicy: string;
+    }[];
+    expect(hook.name).toBe('validation.mini-istiod.io');
+    expect(hook.clientConfig.service).toEqual({
+      name: 'mini-istiod',
+      namespace: 'mini-istiod',
+      path: WEBHOOK_PATH,
+      port: 15017,
+    });
+    // Creates and updates of every Istio resource (VirtualService, DestinationRule, Gateway, ...).
+    expect(hook.rules).toEqual([
+      expect.objectContaining({
+        apiGroups: ['networking.istio.io', 'security.istio.io'],
+        operations: ['CREATE', 'UPDATE'],
+        resources: ['*'],
+      }),
+    ]);
+    expect(hook.admissionReviewVersions).toEqual(['v1']);
+    expect(hook.sideEffects).toBe('None');
+    expect(hook.failurePolicy).toBe('Fail');
+
+    const service = install.find((o) => o.kind === 'Service') as Obj;
+    expect(service.metadata?.name).toBe(hook.clientConfig.service.name);
+    expect(service.metadata?.namespace).toBe(hook.clientConfig.service.namespace);
+    const ports = (service.spec as { ports: { name: string; port: number; targetPort: number }[] })
+      .ports;
+    expect(ports.find((p) => p.port === 15017)).toEqual({
+      name: 'https-webhook',
+      port: 15017,
+      targetPort: 15017,
+    });
+
+    const pod = (install.find((o) => o.kind === 'Deployment') as Obj).spec as {
+      template: {
+        spec: {
+          containers: {
+            args: string[];
+            ports: { name: string; containerPort: number }[];
+            volumeMounts: { name: string; mountPath: string }[];
+          }[];
+          volumes: { name: string; secret?: { secretName: string } }[];
+        };
+      };
+    };
+    const [container] = pod.template.spec.containers;
+    expect(container.ports).toContainEqual({ name: 'https-webhook', containerPort: 15017 });
+    expect(container.args).toEqual(
+      expect.arrayContaining([
+        'serve',
+        '--in-cluster',
+        '--webhook-cert=/etc/mini-istiod/tls/tls.crt',
+        '--webhook-key=/etc/mini-istiod/tls/tls.key',
+      ]),
+    );
+    const mount = container.volumeMounts.find((m) => m.mountPath === '/etc/mini-istiod/tls');
+    const volume = pod.template.spec.volumes.find((v) => v.name === mount?.name);
+    expect(volume?.secret?.secretName).toBe('mini-istiod-webhook-tls');
   });
 
   it('accepts the bookinfo wiring', async () => {

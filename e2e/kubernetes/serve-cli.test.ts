@@ -130,9 +130,13 @@ describe('serve --kubeconfig (the real CLI) against a real API server', () => {
     await pollUntil(() => c.run(20), onlyTo('v3'), { what: 'others → v3' });
 
     await cluster.apply(networking('virtual-service-reviews-50-v3.yaml'), { namespace: NS });
-    await pollUntil(() => c.run(20), (t) => t.failures === 0 && t.byVersion.has('v1'), {
-      what: 'v1 back in the split',
-    });
+    await pollUntil(
+      () => c.run(20),
+      (t) => t.failures === 0 && t.byVersion.has('v1'),
+      {
+        what: 'v1 back in the split',
+      },
+    );
     // Measured once the switch is over: the batch that first saw v1 may straddle it.
     const split = await c.run(400, { concurrency: 20 });
     expect(split.failures).toBe(0);
@@ -169,7 +173,10 @@ describe('serve --kubeconfig (the real CLI) against a real API server', () => {
     await cluster.apply([
       {
         ...rendered,
-        webhooks: hooks.map((h) => ({ ...h, clientConfig: { url, caBundle: h.clientConfig.caBundle } })),
+        webhooks: hooks.map((h) => ({
+          ...h,
+          clientConfig: { url, caBundle: h.clientConfig.caBundle },
+        })),
       } as Obj,
     ]);
     // The API server takes a moment to load a new webhook configuration: probe with dry runs
@@ -214,6 +221,10 @@ describe('serve --kubeconfig (the real CLI) against a real API server', () => {
   }, 60_000);
 
   it('exits 0 on SIGTERM after a graceful shutdown', async () => {
+    // Closed first: a grpc-js-xds client whose ADS server is gone keeps retrying after close()
+    // and would hold jest open. (e2e/xds/resilience.test.ts covers SIGTERM with clients attached.)
+    client?.close();
+    client = undefined;
     const s = serve as ServeProcess;
     const exit = await s.stop('SIGTERM');
     expect(exit).toEqual({ code: 0, signal: null });

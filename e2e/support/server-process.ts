@@ -1,6 +1,6 @@
 // mini-istiod as a child process, exactly as users run it (`node bin/mini-istiod.js serve`),
 // on a config dir and free loopback ports. It runs the compiled CLI in dist/, so `npm run build`
-// (run by `npm ci` through `prepare`) must have happened first. Ports are kept across
+// (run by `npm install` through `prepare`) must have happened first. Ports are kept across
 // restart(), so clients reconnect to the same address, as proxies do when istiod restarts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';

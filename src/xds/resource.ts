@@ -25,12 +25,14 @@ export function contentVersion(...parts: (Uint8Array | string)[]): string {
 
 /** Wraps already-encoded message bytes. */
 export function resourceFromBytes(typeUrl: string, name: string, bytes: Uint8Array): XdsResource {
+  const anyBytes = encodeAny(typeUrl, bytes);
   return {
     name,
     typeUrl,
     version: contentVersion(bytes),
-    bytes,
-    anyBytes: encodeAny(typeUrl, bytes),
+    // The value is the last field of the Any: a view into it, so the message is held once.
+    bytes: anyBytes.subarray(anyBytes.length - bytes.length),
+    anyBytes,
   };
 }
 

@@ -10,7 +10,12 @@ import {
   type GatedTypeState,
   type StreamSink,
 } from './stream-common.js';
-import { isFullStateType, isWildcardByDefault, warmingDependent } from './type-urls.js';
+import {
+  ENDPOINT_TYPE,
+  isFullStateType,
+  isWildcardByDefault,
+  warmingDependent,
+} from './type-urls.js';
 
 interface SotwTypeState extends GatedTypeState {
   wildcard: boolean;
@@ -152,10 +157,18 @@ export class SotwStream {
       }
     }
     if (!force && !this.differs(typeUrl, resources, state.sent)) return;
+    // EDS is not full-state: like istiod's incremental EDS push, a server-initiated EDS push
+    // carries only the load assignments that are new or changed since the last response (the
+    // client keeps the others), which keeps endpoint churn cheap. Requests and warming resends
+    // (force) get the whole view; RDS stays complete, as istiod sends it.
+    const carried =
+      force || typeUrl !== ENDPOINT_TYPE
+        ? resources
+        : resources.filter((r) => state.sent.get(r.name) !== r.version);
     const nonce = this.sink.nextNonce();
     const bytes = encodeDiscoveryResponse({
       versionInfo: version,
-      resources: resources.map((r) => r.anyBytes),
+      resources: carried.map((r) => r.anyBytes),
       typeUrl,
       nonce,
       controlPlaneId: this.sink.controlPlaneId,
@@ -167,7 +180,7 @@ export class SotwStream {
     this.sink.status.sent(this.sink.conn, typeUrl, {
       version,
       nonce,
-      resourceCount: resources.length,
+      resourceCount: carried.length,
       bytes: bytes.length,
     });
     const dependent = warmingDependent(typeUrl);

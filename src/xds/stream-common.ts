@@ -1,5 +1,8 @@
-// What SotW and Delta streams share: the sink they write to, and the rule that keeps at most one
-// un-ACKed response per type while preserving the push order across types.
+// What SotW and Delta streams share: the sink they write to, the snapshot and subscription
+// bookkeeping, ACK/NACK reporting, and the rule that keeps at most one un-ACKed response per type
+// while preserving the push order across types.
+import { contentVersion, type XdsResource } from './resource.js';
+import type { Snapshot, SnapshotChange } from './snapshot-cache.js';
 import type { ConnectionStatus, XdsStatus } from './status.js';
 import { sortByPushOrder } from './type-urls.js';
 
@@ -52,10 +55,68 @@ export function flushInPushOrder<S extends GatedTypeState>(
   }
 }
 
-/** The error text of a NACK, or undefined for an ACK. */
-export function nackMessage(
-  errorDetail: { message: string; code: number } | undefined,
-): string | undefined {
-  if (!errorDetail) return undefined;
-  return errorDetail.message || `error code ${errorDetail.code}`;
+/** Gated state plus what the client subscribed to. */
+export interface SubscribedTypeState extends GatedTypeState {
+  wildcard: boolean;
+  names: Set<string>;
+}
+
+/**
+ * The protocol-independent half of an ADS stream: holds the node's snapshot, marks the subscribed
+ * types a snapshot change touches and flushes them in push order. Subclasses parse requests and
+ * build the protocol's response in `respond`.
+ */
+export abstract class GatedStream<S extends SubscribedTypeState> {
+  protected readonly types = new Map<string, S>();
+  protected snapshot: Snapshot | undefined;
+
+  constructor(protected readonly sink: StreamSink) {}
+
+  /** The node's snapshot when the stream opens (possibly not built yet). */
+  setInitialSnapshot(snapshot: Snapshot | undefined): void {
+    this.snapshot = snapshot;
+  }
+
+  onSnapshot(change: SnapshotChange): void {
+    this.snapshot = change.snapshot;
+    for (const [typeUrl, state] of this.types) {
+      const names = change.changed.get(typeUrl);
+      if (!names) continue;
+      if (state.wildcard || [...names].some((n) => state.names.has(n))) state.dirty = true;
+    }
+    this.flush();
+  }
+
+  protected flush(): void {
+    if (!this.snapshot) return;
+    flushInPushOrder(this.types, (typeUrl, state) => this.respond(typeUrl, state));
+  }
+
+  /** Records the client's answer to response `nonce`: a NACK when it carries an error detail. */
+  protected reportAnswer(
+    typeUrl: string,
+    version: string,
+    nonce: string,
+    errorDetail: { message: string; code: number } | undefined,
+  ): void {
+    const { status, conn } = this.sink;
+    if (errorDetail) {
+      const message = errorDetail.message || `error code ${errorDetail.code}`;
+      status.nacked(conn, typeUrl, version, nonce, message);
+    } else {
+      status.acked(conn, typeUrl, version, nonce);
+    }
+  }
+
+  protected abstract respond(typeUrl: string, state: S): void;
+}
+
+/** Orders resources by name, so responses and their versions are deterministic. */
+export function byName(a: XdsResource, b: XdsResource): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** A stable version for a response: the hash of its names and resource versions. */
+export function responseVersion(resources: readonly XdsResource[]): string {
+  return contentVersion(resources.map((r) => `${r.name}\u0000${r.version}`).join('\n'));
 }

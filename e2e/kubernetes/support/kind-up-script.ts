@@ -38,6 +38,7 @@ export function renderedWebhookConfig(caCert: string): Obj {
   const docs = parseAllDocuments(kindUp(['webhook-config', caCert]))
     .map((d) => d.toJSON() as Obj | null)
     .filter((o): o is Obj => !!o?.kind);
-  if (docs.length !== 1) throw new Error(`kind-up.sh webhook-config printed ${docs.length} objects`);
+  if (docs.length !== 1)
+    throw new Error(`kind-up.sh webhook-config printed ${docs.length} objects`);
   return docs[0];
 }

@@ -98,6 +98,18 @@ describe('toEnvoyJson', () => {
     expect(camel).toEqual([]);
   });
 
+  it('prints @type as the first key of every Any, at every depth, like Envoy', () => {
+    const anyKeyOrders: string[][] = [];
+    const collect = (json: JsonValue): void => {
+      if (Array.isArray(json)) return json.forEach(collect);
+      if (json === null || typeof json !== 'object') return;
+      if ('@type' in json) anyKeyOrders.push(Object.keys(json));
+      Object.values(json).forEach((v) => collect(v ?? null));
+    };
+    collect(toEnvoyJson(ListenerSchema, listener));
+    expect(anyKeyOrders).toEqual([['@type', 'stat_prefix', 'http_filters'], ['@type']]);
+  });
+
   it('prints an admin config_dump like Envoy does', () => {
     const dump = create(ConfigDumpSchema, {
       configs: [

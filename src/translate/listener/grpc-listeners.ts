@@ -3,7 +3,7 @@
 // configuration `outbound|<port>||<fqdn>` over ADS. Names that resolve to no visible service are
 // skipped, as istiod's grpcgen does; with no names requested, every visible service port gets
 // one (`<fqdn>:<port>`). Server-side names (xds.istio.io/grpc/lds/inbound/<ip>:<port>, gRPC
-// A36) get server listeners from authz/grpc-server-listener.ts; with no names requested, one
+// A36) get server listeners from grpc-server-listener.ts; with no names requested, one
 // for each of the proxy's own IPs × workload ports, so a plain snapshot already serves them.
 import { create } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
@@ -16,7 +16,7 @@ import { outboundClusterName } from '../common/cluster-name.js';
 import { grpcHttpFilters } from './http-filters.js';
 import { buildHttpConnectionManager } from './http-connection-manager.js';
 import type { SidecarScope } from './sidecar-scope.js';
-import { buildGrpcServerListeners } from '../authz/grpc-server-listener.js';
+import { buildGrpcServerListeners } from './grpc-server-listener.js';
 
 export const GRPC_INBOUND_LISTENER_PREFIX = 'xds.istio.io/grpc/lds/inbound/';
 

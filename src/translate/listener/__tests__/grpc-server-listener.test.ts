@@ -10,7 +10,13 @@ import {
   grpcInboundName,
   parseGrpcInboundName,
 } from '../grpc-server-listener.js';
-import { appYaml, policyYaml, proxyOf, world, type App } from './authz-world.js';
+import {
+  appYaml,
+  policyYaml,
+  proxyOf,
+  world,
+  type App,
+} from '../../authz/__tests__/authz-world.js';
 
 const GREETER: App = { name: 'greeter', ip: '10.244.5.21', port: 3000 };
 const GRPC = { GENERATOR: 'grpc' };

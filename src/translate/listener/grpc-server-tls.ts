@@ -14,8 +14,8 @@ import { DownstreamTlsContextSchema } from '../../gen/envoy/extensions/transport
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { GRPC_CERT_PROVIDER_INSTANCE } from '../cluster/grpc-clusters.js';
-import { tlsTransportSocket } from '../listener/downstream-tls.js';
-import { effectiveMtlsMode } from '../listener/peer-authentication.js';
+import { tlsTransportSocket } from './downstream-tls.js';
+import { effectiveMtlsMode } from './peer-authentication.js';
 
 const TLS_MODE_LABEL = 'security.istio.io/tlsMode';
 

@@ -15,11 +15,11 @@ import { RouterSchema } from '../../gen/envoy/extensions/filters/http/router/v3/
 import { HttpConnectionManagerSchema } from '../../gen/envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager_pb.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
-import { GRPC_INBOUND_LISTENER_PREFIX } from '../listener/grpc-listeners.js';
-import { buildHttpConnectionManager } from '../listener/http-connection-manager.js';
-import { ROUTER_FILTER } from '../listener/http-filters.js';
-import { socketAddress, typedFilter } from '../listener/typed-config.js';
-import { grpcAuthzFilters } from './grpc-rbac-filters.js';
+import { GRPC_INBOUND_LISTENER_PREFIX } from './grpc-listeners.js';
+import { buildHttpConnectionManager } from './http-connection-manager.js';
+import { ROUTER_FILTER } from './http-filters.js';
+import { socketAddress, typedFilter } from './typed-config.js';
+import { grpcAuthzFilters } from '../authz/grpc-rbac-filters.js';
 import { grpcServerPorts } from './grpc-server-ports.js';
 import { grpcServerMtls, grpcServerSecurity } from './grpc-server-tls.js';
 
