@@ -5,6 +5,10 @@ import { DEFAULT_MESH_CONFIG } from '../../src/model/config.js';
 import { ConfigStore } from '../../src/model/config-store.js';
 import { buildPushContext } from '../../src/model/build-push-context.js';
 import { parseProxy } from '../../src/model/proxy-identity.js';
+import {
+  filterGatewayClusters,
+  filterGatewayClustersFromEnv,
+} from '../../src/server/gateway-cluster-filter.js';
 import { ResourceInterner, snapshotOf } from '../../src/server/proxy-snapshot.js';
 import { loadConfigPaths } from '../../src/sources/file/load-config-paths.js';
 import { translateProxy } from '../../src/translate/translate-proxy.js';
@@ -32,10 +36,15 @@ export async function exportSnapshots(
   const started = performance.now();
   const interner = new ResourceInterner();
   const snapshots = new Map<string, Snapshot>();
+  const filterGateway = filterGatewayClustersFromEnv();
   for (const node of nodes) {
     const parsed = parseProxy(node.id, node.metadata, push);
     if (!parsed.ok) throw new Error(parsed.error);
-    snapshots.set(node.id, snapshotOf(translateProxy(parsed.value, push), interner));
+    const translated = translateProxy(parsed.value, push);
+    const resources = filterGateway
+      ? filterGatewayClusters(parsed.value, push, translated)
+      : translated;
+    snapshots.set(node.id, snapshotOf(resources, interner));
   }
   return {
     snapshots,

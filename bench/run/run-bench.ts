@@ -1,10 +1,12 @@
 // `npm run bench [-- --quick] [--services N --namespaces M --proxies P --versions K
-//   --scoping on|off|both --modes sotw,delta --churn-rate R --churn-seconds S --no-go --cpu-prof]`
+//   --scoping on|off|both --modes sotw,delta --churn-rate R --churn-seconds S --no-go --cpu-prof
+//   --filter-gateway-clusters on|off]`
 //
 // For each run (Sidecar scoping on/off × SotW/Delta): generate a mesh, export the per-proxy
 // snapshots of every state the scenarios pass through (for the go-control-plane baseline), then
 // run the same scenarios against mini-istiod and against the baseline with the same load client.
 // Results: bench/results/<date>.json plus a printed summary. No assertions: numbers only.
+import { FILTER_GATEWAY_CLUSTERS_ENV } from '../../src/server/gateway-cluster-filter.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -52,6 +54,8 @@ interface BenchOptions {
   churnSeconds: number;
   go: boolean;
   cpuProf: boolean;
+  /** Gateway cluster filtering (istiod's PILOT_FILTER_GATEWAY_CLUSTER_CONFIG); default on. */
+  filterGatewayClusters: boolean;
   quietMs: number;
   timeoutMs: number;
 }
@@ -81,6 +85,7 @@ function parseArgs(argv: string[]): BenchOptions {
     churnSeconds: num('churn-seconds', 20, 3),
     go: !flags.has('no-go'),
     cpuProf: flags.has('cpu-prof'),
+    filterGatewayClusters: flags.get('filter-gateway-clusters') !== 'off',
     quietMs: num('quiet-ms', 5000, 2500),
     timeoutMs: num('timeout-ms', 180_000, 60_000),
   };
@@ -244,6 +249,8 @@ function buildGo(): string {
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  // Read by the spawned server and by the baseline export alike (both inherit this environment).
+  process.env[FILTER_GATEWAY_CLUSTERS_ENV] = String(opts.filterGatewayClusters);
   const goBinary = opts.go ? buildGo() : undefined;
   const profDir = path.join(repoRoot, 'bench', 'results', 'profiles');
   const runs: unknown[] = [];

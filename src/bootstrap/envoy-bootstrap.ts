@@ -16,7 +16,6 @@ import {
   type Cluster,
 } from '../gen/envoy/config/cluster/v3/cluster_pb.js';
 import { RoutingPriority } from '../gen/envoy/config/core/v3/base_pb.js';
-import { SocketAddress_Protocol } from '../gen/envoy/config/core/v3/address_pb.js';
 import {
   ApiConfigSource_ApiType,
   ApiVersion,
@@ -24,6 +23,7 @@ import {
 import { FileAccessLogSchema } from '../gen/envoy/extensions/access_loggers/file/v3/file_pb.js';
 import { HttpProtocolOptionsSchema } from '../gen/envoy/extensions/upstreams/http/v3/http_protocol_options_pb.js';
 import { toEnvoyJson } from '../proto/envoy-json.js';
+import { socketAddress } from '../translate/common/socket-address.js';
 import type { BootstrapIdentity } from './bootstrap-options.js';
 import { nodeMetadata, serviceCluster } from './node-metadata.js';
 
@@ -74,18 +74,8 @@ function controlPlaneCluster(name: string, id: BootstrapIdentity): Cluster {
             {
               hostIdentifier: {
                 case: 'endpoint',
-                value: {
-                  address: {
-                    address: {
-                      case: 'socketAddress',
-                      value: {
-                        protocol: SocketAddress_Protocol.TCP,
-                        address: id.xds.host,
-                        portSpecifier: { case: 'portValue', value: id.xds.port },
-                      },
-                    },
-                  },
-                },
+                // Protocol TCP, as in Istio's template, is the default and so implied.
+                value: { address: socketAddress(id.xds.host, id.xds.port) },
               },
             },
           ],

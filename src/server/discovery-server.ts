@@ -33,6 +33,7 @@ import {
 import { ResourceInterner, snapshotOf, withReplaced } from './proxy-snapshot.js';
 import { isRoutingOnly, routingFastPathApplies, routingUnchanged } from './routing-delta.js';
 import { PushHistory, type PushRecord } from './push-history.js';
+import { filterGatewayClusters, filterGatewayClustersFromEnv } from './gateway-cluster-filter.js';
 
 export interface DiscoveryServerOptions {
   sources: ConfigSource[];
@@ -40,6 +41,11 @@ export interface DiscoveryServerOptions {
   /** Push debounce quiet window and upper bound (ms). */
   debounceMs?: number;
   debounceMaxMs?: number;
+  /**
+   * Send a gateway only the clusters its VirtualServices route to (istiod's
+   * PILOT_FILTER_GATEWAY_CLUSTER_CONFIG); default: that environment variable, else off.
+   */
+  filterGatewayClusters?: boolean;
   log?: (line: string) => void;
 }
 
@@ -84,10 +90,12 @@ export class DiscoveryServer {
   private lastReportedErrors = '';
   private started = false;
   private readonly storeChangeListeners: ((change: StoreChange) => void)[] = [];
+  private readonly filterGatewayClusters: boolean;
 
   constructor(private readonly options: DiscoveryServerOptions) {
     this.mesh = { ...DEFAULT_MESH_CONFIG, ...options.mesh };
     this.log = options.log ?? (() => {});
+    this.filterGatewayClusters = options.filterGatewayClusters ?? filterGatewayClustersFromEnv();
     this.push = buildPushContext(this.store.snapshot(), this.mesh, '0');
     this.debouncer = new Debouncer<PendingPush>({
       quietMs: options.debounceMs ?? 100,
@@ -267,7 +275,10 @@ export class DiscoveryServer {
   ): boolean {
     const reparsed = parseProxy(nodeId, metadataOf(connected.node), push);
     if (reparsed.ok) connected.proxy = reparsed.value;
-    const resources = translateProxy(connected.proxy, push);
+    const translated = translateProxy(connected.proxy, push);
+    const resources = this.filterGatewayClusters
+      ? filterGatewayClusters(connected.proxy, push, translated)
+      : translated;
     return this.commit(nodeId, connected, push, resources, interner);
   }
 

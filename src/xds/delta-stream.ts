@@ -3,19 +3,10 @@
 import type { DeltaDiscoveryRequest } from '../gen/envoy/service/discovery/v3/discovery_pb.js';
 import { encodeDeltaDiscoveryResponse } from './codec.js';
 import { deltaResourceBytes, type XdsResource } from './resource.js';
-import type { Snapshot, SnapshotChange } from './snapshot-cache.js';
-import { responseVersion } from './sotw-stream.js';
-import {
-  flushInPushOrder,
-  nackMessage,
-  type GatedTypeState,
-  type StreamSink,
-} from './stream-common.js';
+import { byName, GatedStream, responseVersion, type SubscribedTypeState } from './stream-common.js';
 import { isWildcardByDefault, warmingDependent } from './type-urls.js';
 
-interface DeltaTypeState extends GatedTypeState {
-  wildcard: boolean;
-  names: Set<string>;
+interface DeltaTypeState extends SubscribedTypeState {
   /** name → version the client holds (from initial_resource_versions, then from what was sent). */
   clientHas: Map<string, string>;
   /** Names to resend even if unchanged (EDS after a cluster update, for warming). */
@@ -24,26 +15,7 @@ interface DeltaTypeState extends GatedTypeState {
   version?: string;
 }
 
-export class DeltaStream {
-  private readonly types = new Map<string, DeltaTypeState>();
-  private snapshot: Snapshot | undefined;
-
-  constructor(private readonly sink: StreamSink) {}
-
-  setInitialSnapshot(snapshot: Snapshot | undefined): void {
-    this.snapshot = snapshot;
-  }
-
-  onSnapshot(change: SnapshotChange): void {
-    this.snapshot = change.snapshot;
-    for (const [typeUrl, state] of this.types) {
-      const names = change.changed.get(typeUrl);
-      if (!names) continue;
-      if (state.wildcard || [...names].some((n) => state.names.has(n))) state.dirty = true;
-    }
-    this.flush();
-  }
-
+export class DeltaStream extends GatedStream<DeltaTypeState> {
   handleRequest(req: DeltaDiscoveryRequest): void {
     const typeUrl = req.typeUrl;
     if (!typeUrl) return;
@@ -65,18 +37,7 @@ export class DeltaStream {
       this.types.set(typeUrl, state);
     } else if (req.responseNonce && req.responseNonce === state.nonce) {
       state.pending = false;
-      const nack = nackMessage(req.errorDetail);
-      if (nack !== undefined) {
-        this.sink.status.nacked(
-          this.sink.conn,
-          typeUrl,
-          state.version ?? '',
-          req.responseNonce,
-          nack,
-        );
-      } else {
-        this.sink.status.acked(this.sink.conn, typeUrl, state.version ?? '', req.responseNonce);
-      }
+      this.reportAnswer(typeUrl, state.version ?? '', req.responseNonce, req.errorDetail);
     }
     // Subscription changes are deltas and are applied whatever the nonce: dropping one would
     // leave client and server disagreeing forever.
@@ -102,18 +63,13 @@ export class DeltaStream {
     this.flush();
   }
 
-  private flush(): void {
-    if (!this.snapshot) return;
-    flushInPushOrder(this.types, (typeUrl, state) => this.respond(typeUrl, state));
-  }
-
-  private respond(typeUrl: string, state: DeltaTypeState): void {
+  protected respond(typeUrl: string, state: DeltaTypeState): void {
     const all = this.snapshot?.get(typeUrl) ?? new Map<string, XdsResource>();
     const wanted = (name: string): boolean => state.wildcard || state.names.has(name);
     const updates = [...all.values()]
       .filter((r) => wanted(r.name))
       .filter((r) => state.clientHas.get(r.name) !== r.version || state.resend.has(r.name))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort(byName);
     const removed = [...state.clientHas.keys()].filter((n) => !all.has(n)).sort();
     const force = state.force;
     state.dirty = false;
@@ -122,9 +78,7 @@ export class DeltaStream {
     if (!force && updates.length === 0 && removed.length === 0) return;
 
     const nonce = this.sink.nextNonce();
-    const systemVersion = responseVersion(
-      [...all.values()].sort((a, b) => (a.name < b.name ? -1 : 1)),
-    );
+    const systemVersion = responseVersion([...all.values()].sort(byName));
     const bytes = encodeDeltaDiscoveryResponse({
       systemVersionInfo: systemVersion,
       resources: updates.map(deltaResourceBytes),

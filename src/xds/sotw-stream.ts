@@ -2,13 +2,13 @@
 // what to send when the node's snapshot changes. Transport-free: it writes through a StreamSink.
 import type { DiscoveryRequest } from '../gen/envoy/service/discovery/v3/discovery_pb.js';
 import { encodeDiscoveryResponse } from './codec.js';
-import { contentVersion, type XdsResource } from './resource.js';
-import type { Snapshot, SnapshotChange } from './snapshot-cache.js';
+import type { XdsResource } from './resource.js';
 import {
-  flushInPushOrder,
-  nackMessage,
-  type GatedTypeState,
+  byName,
+  GatedStream,
+  responseVersion,
   type StreamSink,
+  type SubscribedTypeState,
 } from './stream-common.js';
 import {
   ENDPOINT_TYPE,
@@ -17,9 +17,7 @@ import {
   warmingDependent,
 } from './type-urls.js';
 
-interface SotwTypeState extends GatedTypeState {
-  wildcard: boolean;
-  names: Set<string>;
+interface SotwTypeState extends SubscribedTypeState {
   /** name → version of what the last response carried. */
   sent: Map<string, string>;
   /** Version reported by the client on its first request of this stream (reconnect). */
@@ -35,28 +33,12 @@ export interface SotwStreamOptions {
   resumeOnMatchingVersion?: boolean;
 }
 
-export class SotwStream {
-  private readonly types = new Map<string, SotwTypeState>();
-  private snapshot: Snapshot | undefined;
-
+export class SotwStream extends GatedStream<SotwTypeState> {
   constructor(
-    private readonly sink: StreamSink,
+    sink: StreamSink,
     private readonly options: SotwStreamOptions = {},
-  ) {}
-
-  /** The node's snapshot when the stream opens (possibly not built yet). */
-  setInitialSnapshot(snapshot: Snapshot | undefined): void {
-    this.snapshot = snapshot;
-  }
-
-  onSnapshot(change: SnapshotChange): void {
-    this.snapshot = change.snapshot;
-    for (const [typeUrl, state] of this.types) {
-      const names = change.changed.get(typeUrl);
-      if (!names) continue;
-      if (state.wildcard || [...names].some((n) => state.names.has(n))) state.dirty = true;
-    }
-    this.flush();
+  ) {
+    super(sink);
   }
 
   handleRequest(req: DiscoveryRequest): void {
@@ -83,18 +65,7 @@ export class SotwStream {
       if (req.responseNonce && req.responseNonce !== state.nonce) return;
       if (req.responseNonce) {
         state.pending = false;
-        const nack = nackMessage(req.errorDetail);
-        if (nack !== undefined) {
-          this.sink.status.nacked(
-            this.sink.conn,
-            typeUrl,
-            req.versionInfo,
-            req.responseNonce,
-            nack,
-          );
-        } else {
-          this.sink.status.acked(this.sink.conn, typeUrl, req.versionInfo, req.responseNonce);
-        }
+        this.reportAnswer(typeUrl, req.versionInfo, req.responseNonce, req.errorDetail);
       } else {
         // No nonce on a known type: the client restarted this subscription and forgot any
         // response in flight; answer it afresh.
@@ -134,15 +105,10 @@ export class SotwStream {
     const picked = state.wildcard
       ? [...all.values()]
       : [...state.names].flatMap((n) => (all.has(n) ? [all.get(n) as XdsResource] : []));
-    return picked.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return picked.sort(byName);
   }
 
-  private flush(): void {
-    if (!this.snapshot) return;
-    flushInPushOrder(this.types, (typeUrl, state) => this.respond(typeUrl, state));
-  }
-
-  private respond(typeUrl: string, state: SotwTypeState): void {
+  protected respond(typeUrl: string, state: SotwTypeState): void {
     const resources = this.view(typeUrl, state);
     const force = state.force;
     state.dirty = false;
@@ -193,9 +159,4 @@ export class SotwStream {
     if (isFullStateType(typeUrl) && resources.length !== sent.size) return true;
     return resources.some((r) => sent.get(r.name) !== r.version);
   }
-}
-
-/** A stable version for a response: the hash of its names and resource versions. */
-export function responseVersion(resources: readonly XdsResource[]): string {
-  return contentVersion(resources.map((r) => `${r.name}\u0000${r.version}`).join('\n'));
 }

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { isIP } from 'node:net';
 import type { Cluster } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';
+import { clusterEndpointAddresses } from '../../translate/simulate/cluster-endpoints.js';
 import {
   simulateTraffic,
   type TrafficRequest,
@@ -55,23 +56,6 @@ export function parseHeaders(list: readonly string[]): Record<string, string> {
     const i = h.indexOf(':');
     if (i <= 0) throw new Error(`header ${JSON.stringify(h)}: expected name:value`);
     out[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
-  }
-  return out;
-}
-
-function endpointsOf(res: ProxyResources, cluster: string): string[] {
-  const cla =
-    res.endpoints.find((e) => e.clusterName === cluster) ??
-    res.clusters.find((c) => c.name === cluster)?.loadAssignment;
-  const out: string[] = [];
-  for (const g of cla?.endpoints ?? []) {
-    for (const lb of g.lbEndpoints) {
-      if (lb.hostIdentifier.case !== 'endpoint') continue;
-      const a = lb.hostIdentifier.value.address?.address;
-      if (a?.case === 'socketAddress' && a.value.portSpecifier.case === 'portValue') {
-        out.push(`${a.value.address}:${a.value.portSpecifier.value}`);
-      }
-    }
   }
   return out;
 }
@@ -164,7 +148,7 @@ export function explain(
       weight:
         c.weight === undefined ? undefined : total > 0 ? Math.round((c.weight * 100) / total) : 0,
       destinationRule: dr ? shortRef(dr) : undefined,
-      endpoints: endpointsOf(res, c.name),
+      endpoints: clusterEndpointAddresses(res, c.name),
     };
   });
   for (const c of clusters) {

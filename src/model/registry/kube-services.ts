@@ -17,7 +17,7 @@ import type {
 import type { Service, ServiceEndpoint, ServicePort } from '../service.js';
 import { localityFromLabels, selectorMatches, spiffeId, tlsModeFromLabels } from './labels.js';
 import { kubePortProtocol } from './protocol.js';
-import type { RegistryPart } from './registry-part.js';
+import { addService, type RegistryPart } from './registry-part.js';
 import type { PodIndex, PodInfo } from './workloads.js';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -225,8 +225,7 @@ export function buildKubeRegistry(
     }
   }
 
-  const services: Service[] = [];
-  const endpoints: ServiceEndpoint[] = [];
+  const part: RegistryPart = { services: [], endpoints: [] };
   for (const r of kube) {
     if (r.kind !== 'Service') continue;
     const svc = convertKubeService(r, mesh);
@@ -243,11 +242,7 @@ export function buildKubeRegistry(
     } else {
       eps = fromPods(svc, spec, pods);
     }
-    const sas = new Set(svc.serviceAccounts);
-    for (const e of eps) if (e.serviceAccount) sas.add(e.serviceAccount);
-    svc.serviceAccounts = [...sas].sort();
-    services.push(svc);
-    endpoints.push(...eps);
+    addService(part, svc, eps);
   }
-  return { services, endpoints };
+  return part;
 }

@@ -6,7 +6,7 @@ import type { ServiceEntrySpec, WorkloadEntrySpec } from '../istio-types.js';
 import type { Resolution, Service, ServiceEndpoint, ServicePort } from '../service.js';
 import { selectorMatches, spiffeId, TLS_MODE_LABEL } from './labels.js';
 import { parseProtocol } from './protocol.js';
-import type { RegistryPart } from './registry-part.js';
+import { addService, type RegistryPart } from './registry-part.js';
 import type { PodIndex, PodInfo } from './workloads.js';
 
 const RESOLUTIONS: Record<string, Resolution> = {
@@ -180,8 +180,7 @@ export function buildServiceEntryRegistry(
     wesByNamespace.set(we.metadata.namespace, list);
   }
 
-  const services: Service[] = [];
-  const endpoints: ServiceEndpoint[] = [];
+  const part: RegistryPart = { services: [], endpoints: [] };
   for (const se of serviceEntries) {
     const ns = se.metadata.namespace;
     const spec = se.spec;
@@ -224,13 +223,8 @@ export function buildServiceEntryRegistry(
             },
           ]
         : instances;
-      const eps = endpointsOf(svc, ns, own);
-      const sas = new Set(svc.serviceAccounts);
-      for (const e of eps) if (e.serviceAccount) sas.add(e.serviceAccount);
-      svc.serviceAccounts = [...sas].sort();
-      services.push(svc);
-      endpoints.push(...eps);
+      addService(part, svc, endpointsOf(svc, ns, own));
     }
   }
-  return { services, endpoints };
+  return part;
 }

@@ -3,7 +3,7 @@
 import type { Duration, Timestamp } from '@bufbuild/protobuf/wkt';
 import type { DurationRules, TimestampRules } from '../../gen/validate/validate_pb.js';
 import { compileOrdered, hasOrderedRules } from './ordered-rules.js';
-import type { Ordering } from './ordered-rules.js';
+import type { OrderedBounds, Ordering } from './ordered-rules.js';
 import { isRuleSet, ruleValue } from './rule-options.js';
 import type { PgvViolation, ValueCheck } from './types.js';
 import { violation } from './types.js';
@@ -26,15 +26,34 @@ export function showDuration(nanos: bigint): string {
   return `${sign}${abs / NANOS}${frac ? '.' + frac : ''}s`;
 }
 
-const durationOrdering: Ordering<bigint> = {
-  compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
-  show: showDuration,
-};
+const compareBigint = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const durationOrdering: Ordering<bigint> = { compare: compareBigint, show: showDuration };
 
 const timestampOrdering: Ordering<bigint> = {
-  compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  compare: compareBigint,
   show: (n) => new Date(Number(n / 1_000_000n)).toISOString(),
 };
+
+/**
+ * The comparison bounds (const, lt, lte, gt, gte) of Duration or Timestamp rules, as total
+ * nanoseconds; unset rules are undefined.
+ */
+function nanosBounds(
+  rules: DurationRules | TimestampRules,
+): Omit<OrderedBounds<bigint>, 'in' | 'notIn'> {
+  const read = (name: string): bigint | undefined => {
+    const v = ruleValue<Duration | Timestamp>(rules, name);
+    return v === undefined ? undefined : totalNanos(v);
+  };
+  return {
+    const: read('const'),
+    lt: read('lt'),
+    lte: read('lte'),
+    gt: read('gt'),
+    gte: read('gte'),
+  };
+}
 
 function isValidDuration(d: SecondsNanos): boolean {
   if (d.seconds > MAX_DURATION_SECONDS || d.seconds < -MAX_DURATION_SECONDS) return false;
@@ -47,16 +66,8 @@ function isDurationLike(v: unknown): v is SecondsNanos {
 }
 
 export function compileDuration(rules: DurationRules): ValueCheck | undefined {
-  const read = (name: string): bigint | undefined => {
-    const d = ruleValue<Duration>(rules, name);
-    return d === undefined ? undefined : totalNanos(d);
-  };
   const bounds = {
-    const: read('const'),
-    lt: read('lt'),
-    lte: read('lte'),
-    gt: read('gt'),
-    gte: read('gte'),
+    ...nanosBounds(rules),
     in: rules.in.map(totalNanos),
     notIn: rules.notIn.map(totalNanos),
   };
@@ -74,19 +85,7 @@ export function compileDuration(rules: DurationRules): ValueCheck | undefined {
 }
 
 export function compileTimestamp(rules: TimestampRules): ValueCheck | undefined {
-  const read = (name: string): bigint | undefined => {
-    const t = ruleValue<Timestamp>(rules, name);
-    return t === undefined ? undefined : totalNanos(t);
-  };
-  const bounds = {
-    const: read('const'),
-    lt: read('lt'),
-    lte: read('lte'),
-    gt: read('gt'),
-    gte: read('gte'),
-    in: [],
-    notIn: [],
-  };
+  const bounds = { ...nanosBounds(rules), in: [], notIn: [] };
   const check = hasOrderedRules(bounds)
     ? compileOrdered('timestamp', bounds, timestampOrdering)
     : undefined;

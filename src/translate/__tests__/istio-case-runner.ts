@@ -11,6 +11,7 @@ import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { pushContextFromYaml } from '../../model/testing/snapshot-from-yaml.js';
 import { toEnvoyJson } from '../../proto/envoy-json.js';
+import { clusterEndpointAddresses } from '../simulate/cluster-endpoints.js';
 import { simulateTraffic, type TrafficRequest, type TrafficResult } from '../simulate/traffic.js';
 import { translateProxy } from '../translate-proxy.js';
 import type { ProxyResources } from '../types.js';
@@ -122,23 +123,6 @@ export function runCase(c: IstioCase): CaseRun {
   return { push, proxy, resources, result: simulateTraffic(resources, req) };
 }
 
-function endpointsOfCluster(res: ProxyResources, name: string): string[] {
-  const cla =
-    res.endpoints.find((e) => e.clusterName === name) ??
-    res.clusters.find((c) => c.name === name)?.loadAssignment;
-  const out: string[] = [];
-  for (const g of cla?.endpoints ?? []) {
-    for (const lb of g.lbEndpoints) {
-      if (lb.hostIdentifier.case !== 'endpoint') continue;
-      const a = lb.hostIdentifier.value.address?.address;
-      if (a?.case === 'socketAddress' && a.value.portSpecifier.case === 'portValue') {
-        out.push(`${a.value.address}:${a.value.portSpecifier.value}`);
-      }
-    }
-  }
-  return out.sort();
-}
-
 /** Every mismatch between the case's expectations and what translation + simulation produced. */
 export function caseMismatches(c: IstioCase, run: CaseRun): string[] {
   const { resources, result } = run;
@@ -191,7 +175,7 @@ export function caseMismatches(c: IstioCase, run: CaseRun): string[] {
   }
   const endpoints = e.endpoints as Record<string, string[]> | undefined;
   for (const [name, exp] of Object.entries(endpoints ?? {})) {
-    check(`endpoints.${name}`, [...exp].sort(), endpointsOfCluster(resources, name));
+    check(`endpoints.${name}`, [...exp].sort(), clusterEndpointAddresses(resources, name).sort());
   }
   return out;
 }

@@ -21,7 +21,7 @@ import type { PushContext } from '../../model/push-context.js';
 import type { Protocol, Service } from '../../model/service.js';
 import { inboundClusterName } from '../common/cluster-name.js';
 import { durationFromNanos } from '../common/duration.js';
-import { socketAddress } from '../endpoint/locality-lb-endpoints.js';
+import { socketAddress } from '../common/socket-address.js';
 import { buildBaseCluster } from './base-cluster.js';
 import { finishCluster } from './cluster-draft.js';
 import { addConfigMetadata, addServicesMetadata } from './cluster-metadata.js';

@@ -4,7 +4,6 @@
 // fails every call).
 import { create } from '@bufbuild/protobuf';
 
-import { AddressSchema, type Address } from '../../gen/envoy/config/core/v3/address_pb.js';
 import { HealthStatus } from '../../gen/envoy/config/core/v3/health_check_pb.js';
 import {
   LbEndpointSchema,
@@ -13,16 +12,8 @@ import {
   type LocalityLbEndpoints,
 } from '../../gen/envoy/config/endpoint/v3/endpoint_components_pb.js';
 import type { ServiceEndpoint } from '../../model/service.js';
+import { socketAddress } from '../common/socket-address.js';
 import { endpointMetadata } from './endpoint-metadata.js';
-
-export function socketAddress(address: string, port: number): Address {
-  return create(AddressSchema, {
-    address: {
-      case: 'socketAddress',
-      value: { address, portSpecifier: { case: 'portValue', value: port } },
-    },
-  });
-}
 
 export interface LbEndpointOptions {
   /** Decides per endpoint whether its sidecar accepts mTLS (see endpointMetadata). */

@@ -21,7 +21,8 @@ import { inboundPorts } from './inbound-ports.js';
 import { boundListenerFields } from './listener-binding.js';
 import { effectiveMtlsMode } from './peer-authentication.js';
 import type { SidecarScope } from './sidecar-scope.js';
-import { socketAddress, typedFilter } from './typed-config.js';
+import { socketAddress } from '../common/socket-address.js';
+import { typedFilter } from './typed-config.js';
 import { portChains } from './virtual-inbound.js';
 import {
   LISTENER_HTTP_INSPECTOR,

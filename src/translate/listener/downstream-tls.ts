@@ -29,6 +29,17 @@ export function tlsTransportSocket(ctx: DownstreamTlsContext): TransportSocket {
   });
 }
 
+/** Peer certificates are checked against the mesh root CA the agent serves as `ROOTCA`. */
+function istioRootValidation() {
+  return {
+    case: 'combinedValidationContext' as const,
+    value: {
+      defaultValidationContext: {},
+      validationContextSdsSecretConfig: sdsSecretConfig(SDS_ROOT_RESOURCE),
+    },
+  };
+}
+
 /** Inbound Istio mTLS; HTTP chains negotiate h2/http1.1, TCP chains Istio's own ALPNs. */
 export function istioMutualServerTls(http: boolean): TransportSocket {
   return tlsTransportSocket(
@@ -40,13 +51,7 @@ export function istioMutualServerTls(http: boolean): TransportSocket {
         },
         alpnProtocols: http ? ['h2', 'http/1.1'] : ['istio-peer-exchange', 'istio'],
         tlsCertificateSdsSecretConfigs: [sdsSecretConfig(SDS_DEFAULT_RESOURCE)],
-        validationContextType: {
-          case: 'combinedValidationContext',
-          value: {
-            defaultValidationContext: {},
-            validationContextSdsSecretConfig: sdsSecretConfig(SDS_ROOT_RESOURCE),
-          },
-        },
+        validationContextType: istioRootValidation(),
       },
       requireClientCertificate: true,
     }),
@@ -68,13 +73,7 @@ export function gatewayServerTls(tls: ServerTLSSettings, http: boolean): Transpo
         commonTlsContext: {
           alpnProtocols: alpn,
           tlsCertificateSdsSecretConfigs: [sdsSecretConfig(SDS_DEFAULT_RESOURCE)],
-          validationContextType: {
-            case: 'combinedValidationContext',
-            value: {
-              defaultValidationContext: {},
-              validationContextSdsSecretConfig: sdsSecretConfig(SDS_ROOT_RESOURCE),
-            },
-          },
+          validationContextType: istioRootValidation(),
         },
         requireClientCertificate: true,
       }),

@@ -15,7 +15,12 @@ import {
 import { ListenerSchema, type Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
 import { TlsInspectorSchema } from '../../gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js';
 import type { ConfigResource } from '../../model/config.js';
-import type { GatewaySpec, Server } from '../../model/istio-types.js';
+import type {
+  GatewaySpec,
+  L4MatchAttributes,
+  RouteDestination,
+  Server,
+} from '../../model/istio-types.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { gatewayServerTls } from './downstream-tls.js';
@@ -23,10 +28,11 @@ import { gatewayRouteName, isPassthroughServer } from './gateway-route-name.js';
 import { envoyHttpFilters } from './http-filters.js';
 import { httpConnectionManagerFilter } from './http-connection-manager.js';
 import { toProtocol } from './inbound-ports.js';
-import { l4MatchApplies, weightedDestinations } from './l4-destination.js';
+import { l4MatchApplies, weightedDestinations, type WeightedCluster } from './l4-destination.js';
 import { listenerClass } from './protocol-class.js';
 import { tcpProxyToDestinations } from './tcp-proxy.js';
-import { socketAddress, typedFilter } from './typed-config.js';
+import { socketAddress } from '../common/socket-address.js';
+import { typedFilter } from './typed-config.js';
 import { LISTENER_TLS_INSPECTOR, WILDCARD_ADDRESS, listenerName } from './well-known-names.js';
 
 interface BoundServer {
@@ -69,29 +75,19 @@ function l4Chains(
 ): FilterChain[] {
   const gwName = `${bound.gateway.metadata.namespace}/${bound.gateway.metadata.name}`;
   const serverHosts = bound.server.hosts.map(serverHost);
+  const serverPort = bound.server.port.number;
+  const applies = (m: L4MatchAttributes): boolean =>
+    l4MatchApplies(m, serverPort, proxy.labels, proxy.namespace, gwName);
   const chains: FilterChain[] = [];
   for (const vs of push.virtualServicesFor(proxy.namespace, gwName)) {
     if (!vs.hosts.some((h) => serverHosts.some((s) => sniOverlaps(s, h)))) continue;
+    const destinationsOf = (route: { route?: RouteDestination[] }): WeightedCluster[] =>
+      weightedDestinations(route.route ?? [], vs, serverPort, push, proxy.namespace);
     if (tls) {
       for (const route of vs.resource.spec.tls ?? []) {
         for (const m of route.match) {
-          if (
-            !l4MatchApplies(
-              { ...m, gateways: m.gateways },
-              bound.server.port.number,
-              proxy.labels,
-              proxy.namespace,
-              gwName,
-            )
-          )
-            continue;
-          const dests = weightedDestinations(
-            route.route ?? [],
-            vs,
-            bound.server.port.number,
-            push,
-            proxy.namespace,
-          );
+          if (!applies(m)) continue;
+          const dests = destinationsOf(route);
           if (dests.length === 0) continue;
           const names = m.sniHosts.filter((h) => serverHosts.some((s) => sniOverlaps(s, h)));
           chains.push(
@@ -105,20 +101,8 @@ function l4Chains(
     } else {
       for (const route of vs.resource.spec.tcp ?? []) {
         const matches = route.match ?? [];
-        if (
-          matches.length > 0 &&
-          !matches.some((m) =>
-            l4MatchApplies(m, bound.server.port.number, proxy.labels, proxy.namespace, gwName),
-          )
-        )
-          continue;
-        const dests = weightedDestinations(
-          route.route ?? [],
-          vs,
-          bound.server.port.number,
-          push,
-          proxy.namespace,
-        );
+        if (matches.length > 0 && !matches.some(applies)) continue;
+        const dests = destinationsOf(route);
         if (dests.length === 0) continue;
         chains.push(create(FilterChainSchema, { filters: [tcpProxyToDestinations(dests)] }));
         return chains.slice(0, 1);

@@ -30,7 +30,8 @@ import { l4MatchApplies, weightedDestinations, type WeightedCluster } from './l4
 import { listenerClass } from './protocol-class.js';
 import type { SidecarScope } from './sidecar-scope.js';
 import { tcpProxyFilter, tcpProxyToDestinations } from './tcp-proxy.js';
-import { seconds, socketAddress, typedFilter } from './typed-config.js';
+import { socketAddress } from '../common/socket-address.js';
+import { seconds, typedFilter } from './typed-config.js';
 import { boundListenerFields, egressBinding, type ListenerBinding } from './listener-binding.js';
 import {
   LISTENER_HTTP_INSPECTOR,

@@ -2,8 +2,6 @@
 // `config_type` oneof whose `typed_config` is an Any; these helpers build that shape once.
 import { create, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
 import { anyPack, type Any } from '@bufbuild/protobuf/wkt';
-import type { Address } from '../../gen/envoy/config/core/v3/address_pb.js';
-import { AddressSchema } from '../../gen/envoy/config/core/v3/address_pb.js';
 
 export interface TypedFilter {
   name: string;
@@ -20,15 +18,6 @@ export function typedFilter<Desc extends DescMessage>(
     name,
     configType: { case: 'typedConfig', value: anyPack(schema, create(schema, init)) },
   };
-}
-
-export function socketAddress(address: string, port: number): Address {
-  return create(AddressSchema, {
-    address: {
-      case: 'socketAddress',
-      value: { address, portSpecifier: { case: 'portValue', value: port } },
-    },
-  });
 }
 
 /** Duration from whole seconds (Istio's listener timeouts are all whole seconds or zero). */

@@ -33,7 +33,8 @@ import { listenerClass } from './protocol-class.js';
 import type { SidecarScope } from './sidecar-scope.js';
 import { tcpProxyFilter } from './tcp-proxy.js';
 import { sidecarAuthzFilters, type SidecarAuthzFilters } from '../authz/sidecar-rbac-filters.js';
-import { socketAddress, typedFilter, type TypedFilter } from './typed-config.js';
+import { socketAddress } from '../common/socket-address.js';
+import { typedFilter, type TypedFilter } from './typed-config.js';
 import {
   BLACKHOLE_CLUSTER,
   INBOUND_PASSTHROUGH_CLUSTER,

@@ -6,7 +6,7 @@ import { create } from '@bufbuild/protobuf';
 import { TrafficDirection } from '../../gen/envoy/config/core/v3/base_pb.js';
 import { ListenerSchema, type Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
 import { tcpProxyFilter } from './tcp-proxy.js';
-import { socketAddress } from './typed-config.js';
+import { socketAddress } from '../common/socket-address.js';
 import {
   BLACKHOLE_CLUSTER,
   PASSTHROUGH_CLUSTER,

@@ -25,6 +25,7 @@ import {
   VIRTUAL_OUTBOUND,
 } from '../listener/well-known-names.js';
 import type { ProxyResources } from '../types.js';
+import { clusterEndpointAddresses } from './cluster-endpoints.js';
 import { simulateHttpRoute, type HttpRouteResult } from './http-route.js';
 
 export type TlsMode = 'none' | 'client-tls' | 'istio-mtls';
@@ -185,23 +186,6 @@ export function selectFilterChain(
   return chains[0] ?? listener.defaultFilterChain;
 }
 
-function endpointsOf(res: ProxyResources, cluster: string): string[] {
-  const cla =
-    res.endpoints.find((e) => e.clusterName === cluster) ??
-    res.clusters.find((c) => c.name === cluster)?.loadAssignment;
-  const out: string[] = [];
-  for (const group of cla?.endpoints ?? []) {
-    for (const lb of group.lbEndpoints) {
-      if (lb.hostIdentifier.case !== 'endpoint') continue;
-      const a = lb.hostIdentifier.value.address?.address;
-      if (a?.case === 'socketAddress' && a.value.portSpecifier.case === 'portValue') {
-        out.push(`${a.value.address}:${a.value.portSpecifier.value}`);
-      }
-    }
-  }
-  return out;
-}
-
 function fullPercent(
   p: { numerator: number; denominator: FractionalPercent_DenominatorType } | undefined,
 ): boolean {
@@ -269,7 +253,11 @@ function routeOutcome(
           responseFlag: 'NC',
         };
       }
-      return { ...withClusters, outcome: 'route', endpoints: endpointsOf(res, present[0].name) };
+      return {
+        ...withClusters,
+        outcome: 'route',
+        endpoints: clusterEndpointAddresses(res, present[0].name),
+      };
     }
     default:
       return {
@@ -313,7 +301,12 @@ export function simulateTraffic(res: ProxyResources, req: TrafficRequest): Traff
     if (first === PASSTHROUGH_CLUSTER) return { ...withChain, clusters, outcome: 'passthrough' };
     if (first === BLACKHOLE_CLUSTER)
       return { ...withChain, clusters, outcome: 'rejected', reason: 'BlackHoleCluster' };
-    return { ...withChain, clusters, outcome: 'tcp_proxy', endpoints: endpointsOf(res, first) };
+    return {
+      ...withChain,
+      clusters,
+      outcome: 'tcp_proxy',
+      endpoints: clusterEndpointAddresses(res, first),
+    };
   }
 
   let routeConfig: RouteConfiguration | undefined;
