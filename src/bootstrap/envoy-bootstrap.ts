@@ -114,16 +114,7 @@ export function buildEnvoyBootstrap(id: BootstrapIdentity): Bootstrap {
           },
         },
       ],
-      address: {
-        address: {
-          case: 'socketAddress',
-          value: {
-            protocol: SocketAddress_Protocol.TCP,
-            address: '127.0.0.1',
-            portSpecifier: { case: 'portValue', value: ADMIN_PORT },
-          },
-        },
-      },
+      address: socketAddress('127.0.0.1', ADMIN_PORT),
     },
     dynamicResources: {
       ldsConfig: adsConfigSource(),
