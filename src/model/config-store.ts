@@ -4,7 +4,7 @@
 import { keyOf, configKey, type ConfigKey, type ConfigResource } from './config.js';
 import type { ConfigSnapshot } from './push-context.js';
 import type { RawDocument, SourceUpdate } from '../sources/types.js';
-import { formatConfigError, type ConfigError } from './validation/types.js';
+import type { ConfigError } from './validation/types.js';
 import { validateResource } from './validation/validate-resource.js';
 
 export interface StoreChange {
@@ -169,9 +169,4 @@ function duplicate(r: ConfigResource, message: string): ConfigError {
 
 function sameContent(a: ConfigResource, b: ConfigResource): boolean {
   return a.apiVersion === b.apiVersion && JSON.stringify(a.raw) === JSON.stringify(b.raw);
-}
-
-/** For logs: one line per current problem. */
-export function describeErrors(store: ConfigStore): string[] {
-  return store.errors().map(formatConfigError);
 }

@@ -30,8 +30,4 @@ export async function getJson(server: string, path: string): Promise<unknown> {
   return (await get(server, path)).json() as Promise<unknown>;
 }
 
-export async function getText(server: string, path: string): Promise<string> {
-  return (await get(server, path)).text();
-}
-
 export const proxyQuery = (id: string): string => `?proxyID=${encodeURIComponent(id)}`;

@@ -88,8 +88,3 @@ export function checkCelRule(rule: string, self: unknown): boolean {
   const check = RULES[normalized];
   return check ? check(self) : true;
 }
-
-/** For tests: whether a rule text is one we check by hand. */
-export function isKnownCelRule(rule: string): boolean {
-  return RULES[rule.replace(/\s*\n\s*/g, ' ').trim()] !== undefined;
-}

@@ -27,8 +27,3 @@ export interface RouteOptions {
   /** Proxyless gRPC: timeouts go to max_stream_duration, unsupported actions are dropped. */
   grpc?: boolean;
 }
-
-/** Whether the proxy is a proxyless gRPC client. */
-export function isProxylessGrpc(proxy: Proxy): boolean {
-  return proxy.generator === 'grpc';
-}
