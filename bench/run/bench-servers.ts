@@ -1,6 +1,7 @@
 // The two servers under test, behind one interface: mini-istiod (its CLI, watching a config
 // directory) and the go-control-plane baseline (loading exported snapshot sets on request).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -30,6 +31,8 @@ export interface BenchServer {
   counters(): Promise<ServerCounters>;
   /** Pushes seen so far (mini-istiod only; the baseline has no push concept). */
   pushes(): PushSummary[];
+  /** Writes a V8 heap snapshot of the server; resolves with its path (mini-istiod with heapSnapshotDir). */
+  heapSnapshot?(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,8 @@ export interface MiniIstiodOptions {
   configDir: string;
   /** Directory for a V8 CPU profile of the server (`--cpu-prof`), if wanted. */
   cpuProfDir?: string;
+  /** Arms the server's SIGUSR2 heap snapshot (MINI_ISTIOD_HEAP_SNAPSHOT_DIR) into this directory. */
+  heapSnapshotDir?: string;
   log?: (line: string) => void;
 }
 
@@ -87,7 +92,12 @@ export async function startMiniIstiod(opts: MiniIstiodOptions): Promise<BenchSer
       String(debugPort),
       '--quiet',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: opts.heapSnapshotDir
+        ? { ...process.env, MINI_ISTIOD_HEAP_SNAPSHOT_DIR: opts.heapSnapshotDir }
+        : process.env,
+    },
   );
   const log = opts.log;
   if (child.stderr)
@@ -124,6 +134,26 @@ export async function startMiniIstiod(opts: MiniIstiodOptions): Promise<BenchSer
       return { bytesSent: c.bytesSent, responses: c.pushes };
     },
     pushes: () => [...seen.values()],
+    async heapSnapshot() {
+      const dir = opts.heapSnapshotDir;
+      if (!dir) throw new Error('heap snapshots need heapSnapshotDir');
+      const before = new Set(readdirSync(dir));
+      child.kill('SIGUSR2');
+      // The snapshot is written synchronously: once a new file exists and /ready answers again,
+      // it is complete.
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 500));
+        const added = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+        if (
+          added &&
+          (await fetch(`${debug}/ready`).then(
+            (r) => r.ok,
+            () => false,
+          ))
+        )
+          return path.join(dir, added);
+      }
+    },
     async stop() {
       clearInterval(poller);
       await stopChild(child);

@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [--services N --namespaces M --proxies P --versions K
 //   --scoping on|off|both --modes sotw,delta --churn-rate R --churn-seconds S --no-go --cpu-prof
-//   --filter-gateway-clusters on|off]`
+//   --filter-gateway-clusters on|off --heap-snapshot --stop-after <scenario>]`
 //
 // For each run (Sidecar scoping on/off × SotW/Delta): generate a mesh, export the per-proxy
 // snapshots of every state the scenarios pass through (for the go-control-plane baseline), then
@@ -54,6 +54,10 @@ interface BenchOptions {
   churnSeconds: number;
   go: boolean;
   cpuProf: boolean;
+  /** Take a server heap snapshot after the connect storm (bench/results/profiles/). */
+  heapSnapshot: boolean;
+  /** End each run after this scenario. */
+  stopAfter?: string;
   /** Gateway cluster filtering (istiod's PILOT_FILTER_GATEWAY_CLUSTER_CONFIG); default on. */
   filterGatewayClusters: boolean;
   quietMs: number;
@@ -85,6 +89,8 @@ function parseArgs(argv: string[]): BenchOptions {
     churnSeconds: num('churn-seconds', 20, 3),
     go: !flags.has('no-go'),
     cpuProf: flags.has('cpu-prof'),
+    heapSnapshot: flags.has('heap-snapshot'),
+    stopAfter: flags.get('stop-after'),
     filterGatewayClusters: flags.get('filter-gateway-clusters') !== 'off',
     quietMs: num('quiet-ms', 5000, 2500),
     timeoutMs: num('timeout-ms', 180_000, 60_000),
@@ -181,12 +187,23 @@ async function runAgainst(
     console.log(`  ${server.name} ${r.name}: ${summaryLine(r)}`);
   };
   try {
-    log(await connectStorm(ctx, mode, mesh.nodes));
-    log(await runScenario(ctx, 'virtualservice-weight', apply.vs));
-    log(await runScenario(ctx, 'destinationrule-change', apply.dr));
-    log(await runScenario(ctx, 'endpoint-churn', apply.churn));
-    log(await runScenario(ctx, 'mesh-wide-change', apply.meshWide));
-    log(await reconnectStorm(ctx));
+    // --stop-after NAME ends the run after that scenario (quick memory/profile iterations).
+    const steps: [string, () => Promise<ScenarioResult>][] = [
+      ['connect-storm', () => connectStorm(ctx, mode, mesh.nodes)],
+      ['virtualservice-weight', () => runScenario(ctx, 'virtualservice-weight', apply.vs)],
+      ['destinationrule-change', () => runScenario(ctx, 'destinationrule-change', apply.dr)],
+      ['endpoint-churn', () => runScenario(ctx, 'endpoint-churn', apply.churn)],
+      ['mesh-wide-change', () => runScenario(ctx, 'mesh-wide-change', apply.meshWide)],
+      ['reconnect-storm', () => reconnectStorm(ctx)],
+    ];
+    for (const [name, step] of steps) {
+      log(await step());
+      // Steady state after the connect storm: every proxy connected and configured.
+      if (name === 'connect-storm' && opts.heapSnapshot && server.heapSnapshot) {
+        console.log(`  heap snapshot: ${await server.heapSnapshot()}`);
+      }
+      if (name === opts.stopAfter) break;
+    }
     const usage = await client.usage();
     return { scenarios, clientCpuSeconds: Math.round(usage.cpuSeconds * 100) / 100 };
   } finally {
@@ -253,6 +270,7 @@ async function main(): Promise<void> {
   process.env[FILTER_GATEWAY_CLUSTERS_ENV] = String(opts.filterGatewayClusters);
   const goBinary = opts.go ? buildGo() : undefined;
   const profDir = path.join(repoRoot, 'bench', 'results', 'profiles');
+  if (opts.heapSnapshot) mkdirSync(profDir, { recursive: true });
   const runs: unknown[] = [];
   const began = Date.now();
   for (const scoping of opts.scoping) {
@@ -281,6 +299,7 @@ async function main(): Promise<void> {
         const mini = await startMiniIstiod({
           configDir,
           cpuProfDir: opts.cpuProf ? profDir : undefined,
+          heapSnapshotDir: opts.heapSnapshot ? profDir : undefined,
           log: (l) => console.error(l),
         });
         let miniRun: ServerRun;

@@ -28,14 +28,15 @@ export function debugRoutes(d: DiscoveryServer): Map<string, (url: URL) => Debug
   routes.set('/debug/syncz', () => json(syncStatus(d)));
   routes.set('/debug/config_dump', (url) => {
     const id = url.searchParams.get('proxyID');
-    const p = findProxy(d, id);
-    if (!p || !p.resources) {
+    // Translated on demand (the server keeps only encoded snapshots): read it once.
+    const resources = findProxy(d, id)?.resources;
+    if (!resources) {
       return {
         status: 404,
         body: `proxy ${JSON.stringify(id)} is not connected; see /debug/syncz\n`,
       };
     }
-    return json(configDumpJson(p.resources));
+    return json(configDumpJson(resources));
   });
   routes.set('/debug/configz', () =>
     json({

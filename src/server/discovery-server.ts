@@ -22,8 +22,9 @@ import { translateProxy } from '../translate/translate-proxy.js';
 import type { ProxyResources } from '../translate/types.js';
 import { AdsServer } from '../xds/ads-server.js';
 import { Debouncer } from '../xds/debounce.js';
-import { SnapshotCache } from '../xds/snapshot-cache.js';
+import { SnapshotCache, type Snapshot } from '../xds/snapshot-cache.js';
 import { XdsStatus } from '../xds/status.js';
+import { ENDPOINT_TYPE } from '../xds/type-urls.js';
 import {
   applyEndpointDelta,
   canApplyEndpointDelta,
@@ -34,6 +35,7 @@ import { ResourceInterner, snapshotOf, withReplaced } from './proxy-snapshot.js'
 import { isRoutingOnly, routingFastPathApplies, routingUnchanged } from './routing-delta.js';
 import { PushHistory, type PushRecord } from './push-history.js';
 import { filterGatewayClusters, filterGatewayClustersFromEnv } from './gateway-cluster-filter.js';
+import { installHeapSnapshotSignal } from './heap-snapshot.js';
 
 export interface DiscoveryServerOptions {
   sources: ConfigSource[];
@@ -49,12 +51,15 @@ export interface DiscoveryServerOptions {
   log?: (line: string) => void;
 }
 
+// Memory: a connected proxy keeps only its snapshot (encoded resources, shared with every proxy
+// that receives the same ones) in the cache, never its translated message objects: those of the
+// per-proxy parts (virtualInbound listener, inbound clusters) cost ~100 KB each, i.e. hundreds
+// of MB at 2,000 proxies. config_dump re-translates on demand; the fast paths read the snapshot.
 interface ConnectedProxy {
   proxy: Proxy;
   node: Node;
   streams: number;
-  resources?: ProxyResources;
-  /** The push context `resources` were translated with. */
+  /** The push context the proxy's snapshot was translated with. */
   push?: PushContext;
   /** Sequence number of that push (lower = staler; stale proxies are pushed first). */
   pushSeq: number;
@@ -119,6 +124,7 @@ export class DiscoveryServer {
 
   /** Loads every source (the initial state is complete before the first proxy is served). */
   async start(): Promise<void> {
+    installHeapSnapshotSignal(this.log);
     for (const source of this.options.sources) {
       await source.start((updates) => this.onSourceUpdates(updates));
     }
@@ -134,17 +140,34 @@ export class DiscoveryServer {
     return this.push;
   }
 
-  connectedProxies(): { nodeId: string; proxy: Proxy; resources?: ProxyResources }[] {
-    return [...this.proxies].map(([nodeId, p]) => ({
-      nodeId,
-      proxy: p.proxy,
-      resources: p.resources,
-    }));
+  /** Connected proxies; `resources` is translated on access (debug use: it costs a translation). */
+  connectedProxies(): { nodeId: string; proxy: Proxy; readonly resources?: ProxyResources }[] {
+    return [...this.proxies].map(([nodeId, p]) => {
+      const configFor = () => this.configFor(nodeId);
+      return {
+        nodeId,
+        proxy: p.proxy,
+        get resources() {
+          return configFor();
+        },
+      };
+    });
   }
 
-  /** The proxy's current config (translated now for a proxy that is not connected). */
+  /**
+   * The connected proxy's current config, re-translated now with the push context its snapshot
+   * came from (the fast paths keep snapshots equal to such a full translation); undefined when
+   * the proxy is not connected or has no config yet.
+   */
   configFor(nodeId: string): ProxyResources | undefined {
-    return this.proxies.get(nodeId)?.resources;
+    const connected = this.proxies.get(nodeId);
+    if (!connected?.push || !this.cache.getSnapshot(nodeId)) return undefined;
+    return this.translateFor(connected.proxy, connected.push);
+  }
+
+  private translateFor(proxy: Proxy, push: PushContext): ProxyResources {
+    const translated = translateProxy(proxy, push);
+    return this.filterGatewayClusters ? filterGatewayClusters(proxy, push, translated) : translated;
   }
 
   /** Called after every applied source update (metrics count config events from it). */
@@ -215,27 +238,27 @@ export class DiscoveryServer {
     for (const [nodeId, connected] of order) {
       // Gone, or connected during this push (and so translated with it already).
       if (this.proxies.get(nodeId) !== connected || connected.push === push) continue;
+      const served = connected.push === previous ? this.cache.getSnapshot(nodeId) : undefined;
       const fast =
         delta !== undefined &&
-        connected.push === previous &&
-        connected.resources !== undefined &&
+        served !== undefined &&
         canApplyEndpointDelta(connected.proxy, push, delta);
       const unchangedRouting =
         !fast &&
         routingOnly &&
-        connected.push === previous &&
-        connected.resources !== undefined &&
+        served !== undefined &&
         routingFastPathApplies(connected.proxy) &&
-        routingUnchanged(connected.proxy, connected.resources, previous, push);
+        routingUnchanged(connected.proxy, served, previous, push);
       if (fast || unchangedRouting) fastPathProxies++;
       let changed = false;
       if (unchangedRouting) {
         connected.push = push;
         connected.pushSeq = this.pushSeq;
       } else {
-        changed = fast
-          ? this.applyDeltaInto(nodeId, connected, push, delta, interner)
-          : this.translateInto(nodeId, connected, push, interner);
+        changed =
+          fast && served !== undefined
+            ? this.applyDeltaInto(nodeId, connected, served, push, delta, interner)
+            : this.translateInto(nodeId, connected, push, interner);
       }
       if (changed) changedProxies++;
       if (performance.now() - sliceStart >= PUSH_SLICE_MS) {
@@ -275,39 +298,29 @@ export class DiscoveryServer {
   ): boolean {
     const reparsed = parseProxy(nodeId, metadataOf(connected.node), push);
     if (reparsed.ok) connected.proxy = reparsed.value;
-    const translated = translateProxy(connected.proxy, push);
-    const resources = this.filterGatewayClusters
-      ? filterGatewayClusters(connected.proxy, push, translated)
-      : translated;
+    const resources = this.translateFor(connected.proxy, push);
     return this.commit(nodeId, connected, push, resources, interner);
   }
 
-  /** The EDS fast path: previous resources with the affected load assignments rebuilt. */
+  /** The EDS fast path: the served snapshot with the affected load assignments rebuilt. */
   private applyDeltaInto(
     nodeId: string,
     connected: ConnectedProxy,
+    served: Snapshot,
     push: PushContext,
     delta: EndpointDelta,
     interner: ResourceInterner,
   ): boolean {
-    const previous = connected.resources as ProxyResources;
-    const { resources, rebuilt } = applyEndpointDelta(connected.proxy, previous, push, delta);
-    const before = this.cache.getSnapshot(nodeId);
-    if (resources === previous || before === undefined) {
-      connected.push = push;
-      connected.pushSeq = this.pushSeq;
-      return resources === previous
-        ? false
-        : this.commit(nodeId, connected, push, resources, interner);
-    }
+    const names = served.get(ENDPOINT_TYPE)?.keys() ?? [];
+    const rebuilt = applyEndpointDelta(connected.proxy, names, push, delta);
+    connected.push = push;
+    connected.pushSeq = this.pushSeq;
+    if (rebuilt.length === 0) return false;
     // Only the rebuilt assignments are (re-)encoded; every other resource keeps its entry.
     const replaced = rebuilt.map((e) =>
       interner.intern(ClusterLoadAssignmentSchema, e, e.clusterName),
     );
-    connected.resources = resources;
-    connected.push = push;
-    connected.pushSeq = this.pushSeq;
-    return this.cache.setSnapshot(nodeId, withReplaced(before, replaced)).size > 0;
+    return this.cache.setSnapshot(nodeId, withReplaced(served, replaced)).size > 0;
   }
 
   /** Sets the proxy's snapshot atomically (one setSnapshot call) and records what it was built from. */
@@ -318,7 +331,6 @@ export class DiscoveryServer {
     resources: ProxyResources,
     interner: ResourceInterner,
   ): boolean {
-    connected.resources = resources;
     connected.push = push;
     connected.pushSeq = this.pushSeq;
     const diff = this.cache.setSnapshot(nodeId, snapshotOf(resources, interner));

@@ -17,7 +17,6 @@ import { labelsKey, memo } from '../translate/cache/push-memo.js';
 import { sharedClusterLoadAssignment } from '../translate/cache/shared-endpoints.js';
 import { serviceAccountsFor } from '../translate/cluster/outbound-clusters.js';
 import { parseSubsetKey } from '../translate/common/cluster-name.js';
-import type { ProxyResources } from '../translate/types.js';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -106,33 +105,32 @@ export function canApplyEndpointDelta(
   return !own.some((s) => delta.hostnames.has(s.hostname));
 }
 
-// Assignments are shared by many proxies: parse each one's cluster name once.
-const hostByAssignment = new WeakMap<ClusterLoadAssignment, string>();
-function hostOf(cla: ClusterLoadAssignment): string {
-  let host = hostByAssignment.get(cla);
+// Cluster names repeat across proxies and pushes: parse each one once.
+const hostByClusterName = new Map<string, string>();
+function hostOf(clusterName: string): string {
+  let host = hostByClusterName.get(clusterName);
   if (host === undefined) {
-    host = parseSubsetKey(cla.clusterName)?.host ?? '';
-    hostByAssignment.set(cla, host);
+    host = parseSubsetKey(clusterName)?.host ?? '';
+    hostByClusterName.set(clusterName, host);
   }
   return host;
 }
 
 /**
- * The proxy's resources with the affected load assignments rebuilt against `next` (`rebuilt`
- * lists them); `resources` is the very same object when none is affected (nothing to push).
+ * The load assignments among `served` (the cluster names of the proxy's current EDS resources)
+ * whose service the delta touches, rebuilt against `next`; empty when none is affected.
  */
 export function applyEndpointDelta(
   proxy: Proxy,
-  previous: ProxyResources,
+  served: Iterable<string>,
   next: PushContext,
   delta: EndpointDelta,
-): { resources: ProxyResources; rebuilt: ClusterLoadAssignment[] } {
+): ClusterLoadAssignment[] {
   const rebuilt: ClusterLoadAssignment[] = [];
-  const endpoints = previous.endpoints.map((cla) => {
-    if (!delta.hostnames.has(hostOf(cla))) return cla;
-    const fresh = sharedClusterLoadAssignment(proxy, next, cla.clusterName);
-    rebuilt.push(fresh);
-    return fresh;
-  });
-  return { resources: rebuilt.length > 0 ? { ...previous, endpoints } : previous, rebuilt };
+  for (const name of served) {
+    if (delta.hostnames.has(hostOf(name))) {
+      rebuilt.push(sharedClusterLoadAssignment(proxy, next, name));
+    }
+  }
+  return rebuilt;
 }

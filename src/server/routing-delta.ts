@@ -13,8 +13,9 @@ import {
   sharedSidecarScope,
 } from '../translate/cache/shared-routing.js';
 import { buildRoutes } from '../translate/translate-proxy.js';
-import type { ProxyResources } from '../translate/types.js';
-import { encodeResource } from '../xds/resource.js';
+import { encodeResource, type XdsResource } from '../xds/resource.js';
+import type { Snapshot } from '../xds/snapshot-cache.js';
+import { ROUTE_TYPE } from '../xds/type-urls.js';
 
 /** Config kinds whose changes only reach sidecars through outbound listeners and routes. */
 const ROUTING_KINDS: ReadonlySet<string> = new Set(['VirtualService']);
@@ -34,12 +35,13 @@ export function routingFastPathApplies(proxy: Proxy): boolean {
 }
 
 /**
- * Whether the proxy's routing is unchanged from `previousPush` (whose results `previous` holds)
- * to `push`: same outbound listeners and same route configs, content-wise.
+ * Whether the proxy's routing is unchanged from `previousPush` (with which `served`, its current
+ * snapshot, was translated) to `push`: same outbound listeners and same route configs,
+ * content-wise.
  */
 export function routingUnchanged(
   proxy: Proxy,
-  previous: ProxyResources,
+  served: Snapshot,
   previousPush: PushContext,
   push: PushContext,
 ): boolean {
@@ -62,19 +64,11 @@ export function routingUnchanged(
       return false;
   }
   // Same listeners name the same route configs; rebuild those (shared) and compare.
-  const routes = buildRoutes(
-    proxy,
-    push,
-    scope,
-    previous.routes.map((r) => r.name),
+  const previous = served.get(ROUTE_TYPE) ?? new Map<string, XdsResource>();
+  const routes = buildRoutes(proxy, push, scope, [...previous.keys()]);
+  if (routes.length !== previous.size) return false;
+  return routes.every(
+    (r) =>
+      previous.get(r.name)?.version === encodeResource(RouteConfigurationSchema, r, r.name).version,
   );
-  if (routes.length !== previous.routes.length) return false;
-  return routes.every((r, i) => {
-    const old = previous.routes[i];
-    return (
-      r.name === old.name &&
-      encodeResource(RouteConfigurationSchema, r, r.name).version ===
-        encodeResource(RouteConfigurationSchema, old, old.name).version
-    );
-  });
 }

@@ -1,3 +1,4 @@
+// `mini-istiod analyze`: the Istio analyzer messages for a config directory.
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { analyzePaths } from '../analyze.js';

@@ -1,3 +1,5 @@
+// PushContext queries as istiod answers them: service visibility (exportTo), DestinationRule
+// lookup order and the VirtualService index.
 import { pushContextFromYaml } from '../testing/snapshot-from-yaml.js';
 
 const svc = (name: string, ns: string, created = '2024-01-01T00:00:00Z', extra = '') => `

@@ -1,3 +1,4 @@
+// ConfigStore: validation on update, last-valid-version fallback, cross-origin duplicates, snapshots.
 import { ConfigStore, isEndpointOnly } from '../config-store.js';
 import type { RawObject } from '../config.js';
 import type { SourceUpdate } from '../../sources/types.js';

@@ -1,3 +1,4 @@
+// Config keys and kind classification shared by every source and the store.
 import { configKey, isIstioKind, isKubeKind, keyOf } from '../config.js';
 
 describe('config keys', () => {

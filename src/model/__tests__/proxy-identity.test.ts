@@ -1,3 +1,4 @@
+// Node id and metadata → Proxy, for sidecars, routers and proxyless gRPC clients.
 import { parseProxy } from '../proxy-identity.js';
 import { pushContextFromYaml } from '../testing/snapshot-from-yaml.js';
 

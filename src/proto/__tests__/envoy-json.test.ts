@@ -1,3 +1,4 @@
+// Envoy-style proto JSON: snake_case names, `@type` first in every Any, and the way back.
 import { create, equals } from '@bufbuild/protobuf';
 import type { JsonValue } from '@bufbuild/protobuf';
 import { ConfigDumpSchema } from '../../gen/envoy/admin/v3/config_dump_pb.js';

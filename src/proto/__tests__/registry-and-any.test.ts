@@ -1,3 +1,4 @@
+// The type registry resolves every generated Envoy type, and Any packing round-trips.
 import { create, equals } from '@bufbuild/protobuf';
 import { DurationSchema, StructSchema } from '@bufbuild/protobuf/wkt';
 import { allGeneratedFiles } from '../../gen/index.js';

@@ -3,6 +3,8 @@
 // while `lt <= gt` means "outside [lt, gt]" (an exclusive range). A violated one-sided or
 // inside-range bound is reported under its own rule name (`uint32.gte`); a violated exclusive
 // range names both bounds (`int32.lt_gt`).
+import type { Message } from '@bufbuild/protobuf';
+import { ruleValue } from './rule-options.js';
 import type { PgvViolation } from './types.js';
 import { violation } from './types.js';
 
@@ -19,6 +21,31 @@ export interface OrderedBounds<T> {
 export interface Ordering<T> {
   compare(a: T, b: T): number;
   show(value: T): string;
+}
+
+/** Total order of bigints (64-bit integers, durations and timestamps as nanoseconds). */
+export const compareBigints = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Reads the ordered rules of a PGV rules message (Int32Rules, DurationRules, ...) converted to the
+ * checked type. Messages without `in` / `not_in` (TimestampRules) get empty lists.
+ */
+export function readOrderedBounds<T>(rules: Message, convert: (v: unknown) => T): OrderedBounds<T> {
+  const read = (name: string): T | undefined => {
+    const v = ruleValue<unknown>(rules, name);
+    return v === undefined ? undefined : convert(v);
+  };
+  const list = (name: string): T[] =>
+    ((Reflect.get(rules, name) as unknown[] | undefined) ?? []).map(convert);
+  return {
+    const: read('const'),
+    lt: read('lt'),
+    lte: read('lte'),
+    gt: read('gt'),
+    gte: read('gte'),
+    in: list('in'),
+    notIn: list('notIn'),
+  };
 }
 
 export type OrderedCheck<T> = (value: T, path: string, out: PgvViolation[]) => void;

@@ -1,9 +1,14 @@
 // Numeric (all twelve kinds), bool and enum rules.
 import type { DescEnum, Message } from '@bufbuild/protobuf';
 import type { BoolRules, EnumRules } from '../../gen/validate/validate_pb.js';
-import { compileOrdered, hasOrderedRules } from './ordered-rules.js';
-import type { OrderedBounds, Ordering } from './ordered-rules.js';
-import { isRuleSet, ruleValue } from './rule-options.js';
+import {
+  compareBigints,
+  compileOrdered,
+  hasOrderedRules,
+  readOrderedBounds,
+} from './ordered-rules.js';
+import type { Ordering } from './ordered-rules.js';
+import { isRuleSet } from './rule-options.js';
 import type { ValueCheck } from './types.js';
 import { violation } from './types.js';
 
@@ -14,32 +19,15 @@ const numberOrdering: Ordering<number> = {
   show: (v) => String(v),
 };
 const bigintOrdering: Ordering<bigint> = {
-  compare: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  compare: compareBigints,
   show: (v) => String(v),
 };
-
-function boundsOf<T>(rules: Message, convert: (v: unknown) => T): OrderedBounds<T> {
-  const read = (name: string): T | undefined => {
-    const v = ruleValue<unknown>(rules, name);
-    return v === undefined ? undefined : convert(v);
-  };
-  const list = (name: string): T[] => (Reflect.get(rules, name) as unknown[]).map(convert);
-  return {
-    const: read('const'),
-    lt: read('lt'),
-    lte: read('lte'),
-    gt: read('gt'),
-    gte: read('gte'),
-    in: list('in'),
-    notIn: list('notIn'),
-  };
-}
 
 /** 64-bit values arrive as bigint (or as string with jstype=JS_STRING); others as number. */
 export function compileNumeric(kind: string, rules: Message): ValueCheck | undefined {
   if (WIDE_KINDS.has(kind)) {
     const toBig = (v: unknown): bigint => BigInt(v as bigint | string | number);
-    const bounds = boundsOf(rules, toBig);
+    const bounds = readOrderedBounds(rules, toBig);
     if (!hasOrderedRules(bounds)) return undefined;
     const check = compileOrdered(kind, bounds, bigintOrdering);
     return (value, path, out) => {
@@ -48,7 +36,7 @@ export function compileNumeric(kind: string, rules: Message): ValueCheck | undef
       }
     };
   }
-  const bounds = boundsOf(rules, Number);
+  const bounds = readOrderedBounds(rules, Number);
   if (!hasOrderedRules(bounds)) return undefined;
   const check = compileOrdered(kind, bounds, numberOrdering);
   return (value, path, out) => {

@@ -1,10 +1,14 @@
 // DurationRules and TimestampRules. Both compare as total nanoseconds (bigint). These rules
 // only apply when the field is set; `required` is handled by the field walker.
-import type { Duration, Timestamp } from '@bufbuild/protobuf/wkt';
 import type { DurationRules, TimestampRules } from '../../gen/validate/validate_pb.js';
-import { compileOrdered, hasOrderedRules } from './ordered-rules.js';
-import type { OrderedBounds, Ordering } from './ordered-rules.js';
-import { isRuleSet, ruleValue } from './rule-options.js';
+import {
+  compareBigints,
+  compileOrdered,
+  hasOrderedRules,
+  readOrderedBounds,
+} from './ordered-rules.js';
+import type { Ordering } from './ordered-rules.js';
+import { isRuleSet } from './rule-options.js';
 import type { PgvViolation, ValueCheck } from './types.js';
 import { violation } from './types.js';
 
@@ -26,34 +30,15 @@ export function showDuration(nanos: bigint): string {
   return `${sign}${abs / NANOS}${frac ? '.' + frac : ''}s`;
 }
 
-const compareBigint = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
-
-const durationOrdering: Ordering<bigint> = { compare: compareBigint, show: showDuration };
+const durationOrdering: Ordering<bigint> = { compare: compareBigints, show: showDuration };
 
 const timestampOrdering: Ordering<bigint> = {
-  compare: compareBigint,
+  compare: compareBigints,
   show: (n) => new Date(Number(n / 1_000_000n)).toISOString(),
 };
 
-/**
- * The comparison bounds (const, lt, lte, gt, gte) of Duration or Timestamp rules, as total
- * nanoseconds; unset rules are undefined.
- */
-function nanosBounds(
-  rules: DurationRules | TimestampRules,
-): Omit<OrderedBounds<bigint>, 'in' | 'notIn'> {
-  const read = (name: string): bigint | undefined => {
-    const v = ruleValue<Duration | Timestamp>(rules, name);
-    return v === undefined ? undefined : totalNanos(v);
-  };
-  return {
-    const: read('const'),
-    lt: read('lt'),
-    lte: read('lte'),
-    gt: read('gt'),
-    gte: read('gte'),
-  };
-}
+/** Rule values of DurationRules / TimestampRules are Duration / Timestamp messages. */
+const ruleNanos = (v: unknown): bigint => totalNanos(v as SecondsNanos);
 
 function isValidDuration(d: SecondsNanos): boolean {
   if (d.seconds > MAX_DURATION_SECONDS || d.seconds < -MAX_DURATION_SECONDS) return false;
@@ -66,11 +51,7 @@ function isDurationLike(v: unknown): v is SecondsNanos {
 }
 
 export function compileDuration(rules: DurationRules): ValueCheck | undefined {
-  const bounds = {
-    ...nanosBounds(rules),
-    in: rules.in.map(totalNanos),
-    notIn: rules.notIn.map(totalNanos),
-  };
+  const bounds = readOrderedBounds(rules, ruleNanos);
   const check = hasOrderedRules(bounds)
     ? compileOrdered('duration', bounds, durationOrdering)
     : undefined;
@@ -85,7 +66,7 @@ export function compileDuration(rules: DurationRules): ValueCheck | undefined {
 }
 
 export function compileTimestamp(rules: TimestampRules): ValueCheck | undefined {
-  const bounds = { ...nanosBounds(rules), in: [], notIn: [] };
+  const bounds = readOrderedBounds(rules, ruleNanos);
   const check = hasOrderedRules(bounds)
     ? compileOrdered('timestamp', bounds, timestampOrdering)
     : undefined;

@@ -16,7 +16,6 @@ import { ClusterSchema } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';
 import { parseProxy } from '../../model/proxy-identity.js';
 import { withoutMemo } from '../../translate/cache/push-memo.js';
 import { translateProxy } from '../../translate/translate-proxy.js';
-import type { ProxyResources } from '../../translate/types.js';
 import { DiscoveryServer } from '../discovery-server.js';
 
 const DETAILS = 'sidecar~10.244.1.11~details-v1-0.default~default.svc.cluster.local';
@@ -155,20 +154,29 @@ describe('DiscoveryServer push paths', () => {
   });
 
   it('keeps the fast-path result equal to a full translation', () => {
-    const fast = server.configFor(PRODUCTPAGE);
+    // The served snapshot (patched by the fast path) against a fresh full translation.
+    const served = server.cache.getSnapshot(PRODUCTPAGE);
     const proxy = parseProxy(PRODUCTPAGE, {}, server.pushContext);
-    if (!fast || !proxy.ok) throw new Error('productpage is not connected');
+    if (!served || !proxy.ok) throw new Error('productpage is not connected');
     const full = withoutMemo(() => translateProxy(proxy.value, server.pushContext));
-    const bytes = (r: ProxyResources): string[] => [
-      ...r.endpoints.map((e) =>
-        Buffer.from(toBinary(ClusterLoadAssignmentSchema, e)).toString('hex'),
-      ),
-      ...r.clusters.map((c) => Buffer.from(toBinary(ClusterSchema, c)).toString('hex')),
-      ...r.listeners.map((l) => l.name),
-      ...r.routes.map((x) => x.name),
-    ];
-    expect(bytes(fast)).toEqual(bytes(full));
-    expect(fast.endpoints.map((e) => e.clusterName)).toContain(DETAILS_CLUSTER);
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    const servedBytes = (typeUrl: string): string[] =>
+      [...(served.get(typeUrl)?.values() ?? [])].map((r) => hex(r.bytes)).sort();
+    expect(servedBytes(ENDPOINT_TYPE)).toEqual(
+      full.endpoints.map((e) => hex(toBinary(ClusterLoadAssignmentSchema, e))).sort(),
+    );
+    expect(servedBytes(CLUSTER_TYPE)).toEqual(
+      full.clusters.map((c) => hex(toBinary(ClusterSchema, c))).sort(),
+    );
+    expect([...(served.get(LISTENER_TYPE)?.keys() ?? [])].sort()).toEqual(
+      full.listeners.map((l) => l.name).sort(),
+    );
+    expect([...(served.get(ENDPOINT_TYPE)?.keys() ?? [])]).toContain(DETAILS_CLUSTER);
+    // config_dump re-translates on demand: the same content.
+    const onDemand = server.configFor(PRODUCTPAGE);
+    expect(
+      onDemand?.endpoints.map((e) => hex(toBinary(ClusterLoadAssignmentSchema, e))).sort(),
+    ).toEqual(servedBytes(ENDPOINT_TYPE));
   });
 
   it('pushes only routes for a VirtualService change', async () => {

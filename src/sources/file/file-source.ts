@@ -22,7 +22,7 @@ import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { ConfigSource, SourceUpdate } from '../types.js';
 import { isConfigFileName, isIgnoredName } from './config-file-names.js';
-import { Debouncer } from './debouncer.js';
+import { KeyedDebouncer } from './keyed-debouncer.js';
 import { parseConfigFile, PARSE_ERROR_CODE } from './parse.js';
 import { readStable, sameStamp, stampOf, type FileStamp } from './read-stable.js';
 import { isVanished, walkConfigTree } from './walk-config-tree.js';
@@ -54,7 +54,7 @@ export class FileSource implements ConfigSource {
   private readonly quietMs: number;
   private readonly rescanIntervalMs: number;
   private readonly onError: (err: Error) => void;
-  private readonly debouncer: Debouncer<string>;
+  private readonly debouncer: KeyedDebouncer<string>;
   /** Files whose state has been delivered, by absolute path. */
   private readonly known = new Map<string, KnownFile>();
   private readonly watchers = new Map<string, FSWatcher>();
@@ -78,7 +78,7 @@ export class FileSource implements ConfigSource {
     this.quietMs = options.quietMs ?? 100;
     this.rescanIntervalMs = options.rescanIntervalMs ?? 5000;
     this.onError = options.onError ?? (() => undefined);
-    this.debouncer = new Debouncer(this.quietMs, options.maxWaitMs ?? 1000, (p) => {
+    this.debouncer = new KeyedDebouncer(this.quietMs, options.maxWaitMs ?? 1000, (p) => {
       void this.settle(p);
     });
   }

@@ -1,3 +1,4 @@
+// The admin-style config dump built from a proxy's resources, as Envoy and istioctl print it.
 import { fromJson } from '@bufbuild/protobuf';
 import { ConfigDumpSchema } from '../../gen/envoy/admin/v3/config_dump_pb.js';
 import { registry } from '../../proto/registry.js';

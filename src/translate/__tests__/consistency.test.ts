@@ -1,3 +1,4 @@
+// The consistency check finds dangling references between generated resources.
 import { create } from '@bufbuild/protobuf';
 import { RouteConfigurationSchema } from '../../gen/envoy/config/route/v3/route_pb.js';
 import { checkConsistency } from '../consistency.js';

@@ -1,3 +1,4 @@
+// translateProxy end to end on bookinfo: the resource set each proxy kind gets.
 import { rdsNamesOf } from '../listener/inspect.js';
 import { GATEWAY, PRODUCTPAGE, testdata, translateBookinfo } from './world.js';
 

@@ -1,3 +1,4 @@
+// The hand-written response framing must produce the same bytes as protoc-gen-es encoding.
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { AnySchema, anyPack, anyUnpack } from '@bufbuild/protobuf/wkt';
 import { ClusterSchema } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';

@@ -1,3 +1,4 @@
+// Push debouncing: quiet window, maximum delay, merging and non-overlapping pushes.
 import { Debouncer, type Timers } from '../debounce.js';
 
 /** A manual clock: timers fire only when the test advances time. */

@@ -1,3 +1,4 @@
+// Incremental (Delta) ADS semantics over real gRPC: subscribe, unsubscribe, removals, reconnects.
 import type { DeltaDiscoveryResponse } from '../../gen/envoy/service/discovery/v3/discovery_pb.js';
 import { buildSnapshot } from '../snapshot-cache.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../type-urls.js';

@@ -1,3 +1,4 @@
+// ADS server start/stop, stream cleanup, and isolation between nodes.
 import { create } from '@bufbuild/protobuf';
 import { ClusterSchema } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';
 import type { StreamInfo } from '../ads-server.js';

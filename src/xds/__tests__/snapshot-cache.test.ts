@@ -1,3 +1,4 @@
+// SnapshotCache: per-node snapshots, change notifications and snapshot diffs.
 import {
   buildSnapshot,
   diffSnapshots,

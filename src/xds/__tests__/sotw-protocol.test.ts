@@ -1,3 +1,4 @@
+// State-of-the-World ADS semantics (ACK/NACK, nonces, subscriptions, push order) over real gRPC.
 import { createRegistry } from '@bufbuild/protobuf';
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { ClusterSchema } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';

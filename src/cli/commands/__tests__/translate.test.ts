@@ -1,3 +1,4 @@
+// `mini-istiod translate`: offline translation of a config directory for one node id.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

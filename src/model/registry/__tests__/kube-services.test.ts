@@ -1,3 +1,5 @@
+// Kubernetes Services → registry services and endpoints: hostnames, port protocols and the
+// EndpointSlice / Endpoints / Pod endpoint sources.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -1,3 +1,4 @@
+// ServiceEntry → registry services and endpoints, inline and selected by workloadSelector.
 import { pushContextFromYaml } from '../../testing/snapshot-from-yaml.js';
 
 describe('ServiceEntry registry', () => {

@@ -1,3 +1,4 @@
+// The test helper that turns multi-document YAML into a ConfigSnapshot / PushContext.
 import { pushContextFromYaml, snapshotFromYaml } from '../snapshot-from-yaml.js';
 
 const WORLD = `

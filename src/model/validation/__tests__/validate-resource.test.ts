@@ -1,3 +1,4 @@
+// validateResource: the Istio samples pass; schema (IST0106) and semantic errors name the field.
 import { readdirSync } from 'node:fs';
 import type { RawObject } from '../../config.js';
 import { validateResource } from '../validate-resource.js';

@@ -1,3 +1,4 @@
+// Which file names count as config and which (editor temp files, hidden) are ignored.
 import { isConfigFileName, isIgnoredName } from '../config-file-names.js';
 
 describe('config file names', () => {

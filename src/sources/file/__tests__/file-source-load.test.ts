@@ -1,3 +1,4 @@
+// FileSource: the initial load of a config directory.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FileSource } from '../file-source.js';

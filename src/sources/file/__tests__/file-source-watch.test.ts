@@ -1,3 +1,4 @@
+// FileSource: watching for changes, and the rescan fallback when watch events are lost.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SourceUpdate } from '../../types.js';

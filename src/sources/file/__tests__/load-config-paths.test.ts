@@ -1,3 +1,4 @@
+// Loading config files and directories into RawDocuments.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

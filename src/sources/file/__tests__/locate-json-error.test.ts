@@ -1,3 +1,4 @@
+// Line and column of a JSON syntax error, for error messages.
 import { locateJsonError } from '../locate-json-error.js';
 
 describe('locateJsonError', () => {

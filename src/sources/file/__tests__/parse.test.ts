@@ -1,3 +1,4 @@
+// Config file parsing (YAML and JSON) with positions for errors.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,4 @@
+// Kubernetes watch events → SourceUpdates for the config store.
 import { validateResource } from '../../../model/validation/validate-resource.js';
 import {
   objectIdentity,

@@ -1,3 +1,4 @@
+// Which Kubernetes and Istio resources are watched, and their API versions.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

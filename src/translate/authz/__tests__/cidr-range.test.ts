@@ -1,3 +1,4 @@
+// AuthorizationPolicy ipBlocks → Envoy CidrRange.
 import { CidrRangeSchema } from '../../../gen/envoy/config/core/v3/address_pb.js';
 import { toEnvoyJson } from '../../../proto/envoy-json.js';
 import { AuthzRuleError } from '../authz-rule-error.js';

@@ -1,3 +1,4 @@
+// Istio wildcard values (`*`, `prefix*`, `*suffix`) → Envoy StringMatchers.
 import { StringMatcherSchema } from '../../../gen/envoy/type/matcher/v3/string_pb.js';
 import { HeaderMatcherSchema } from '../../../gen/envoy/config/route/v3/route_components_pb.js';
 import { toEnvoyJson } from '../../../proto/envoy-json.js';

@@ -1,3 +1,4 @@
+// Trust domain aliases: source principals are rewritten for every alias, as istiod does.
 import { migratePrincipal } from '../trust-domain.js';
 
 describe('trust domain rewrite of source principals', () => {

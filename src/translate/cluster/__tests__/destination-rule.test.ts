@@ -1,3 +1,4 @@
+// DestinationRule traffic policies and subsets → Envoy Cluster fields.
 import type { JsonObject } from '@bufbuild/protobuf';
 
 import { buildClusters } from '../build-clusters.js';

@@ -1,3 +1,4 @@
+// Clusters for proxyless gRPC clients: EDS only, no Envoy-only fields.
 import { buildClusters } from '../build-clusters.js';
 import { clusterJson, getPath, world } from './helpers.js';
 import { PRODUCTPAGE, REVIEWS, withConfig } from './fixtures.js';

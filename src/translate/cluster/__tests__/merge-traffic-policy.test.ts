@@ -1,3 +1,4 @@
+// Traffic policy merging: subset over top level, port-level over both.
 import type { TrafficPolicy } from '../../../model/istio-types.js';
 import { portTrafficPolicy, subsetTrafficPolicy } from '../merge-traffic-policy.js';
 

@@ -1,3 +1,4 @@
+// The outbound cluster a service gets with no DestinationRule, field by field as istiod.
 import { buildClusters } from '../build-clusters.js';
 import { byName, clusterJson, getPath, world } from './helpers.js';
 import { MESH, PRODUCTPAGE, REVIEWS } from './fixtures.js';

@@ -1,3 +1,4 @@
+// Which clusters a sidecar and a gateway get.
 import type { JsonObject } from '@bufbuild/protobuf';
 
 import { buildClusters } from '../build-clusters.js';

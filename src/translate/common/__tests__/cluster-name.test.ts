@@ -1,3 +1,4 @@
+// Cluster names (`outbound|9080|v2|reviews...`) both ways, and Istio durations.
 import {
   buildSubsetKey,
   inboundClusterName,

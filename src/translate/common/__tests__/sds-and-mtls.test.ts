@@ -1,3 +1,4 @@
+// SDS references to the agent and the mTLS mode inferred for a destination.
 import { toJson } from '@bufbuild/protobuf';
 
 import { SdsSecretConfigSchema } from '../../../gen/envoy/extensions/transport_sockets/tls/v3/secret_pb.js';

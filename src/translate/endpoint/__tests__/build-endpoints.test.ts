@@ -1,3 +1,4 @@
+// EDS ClusterLoadAssignments: subsets, localities, mTLS metadata and proxyless gRPC specifics.
 import type { JsonObject } from '@bufbuild/protobuf';
 
 import { Cluster_DiscoveryType } from '../../../gen/envoy/config/cluster/v3/cluster_pb.js';

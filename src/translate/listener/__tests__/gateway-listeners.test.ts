@@ -1,3 +1,4 @@
+// Gateway (router) listeners: one per server port, HTTP, TLS passthrough and TCP servers.
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { DownstreamTlsContextSchema } from '../../../gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';
 import { buildGatewayListeners } from '../gateway-listeners.js';

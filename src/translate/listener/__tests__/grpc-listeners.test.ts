@@ -1,3 +1,4 @@
+// Proxyless gRPC client listeners: API listeners per requested `host:port`.
 import { buildGrpcListeners } from '../grpc-listeners.js';
 import { httpConnectionManagersOf, rdsNamesOf } from '../inspect.js';
 import { buildSidecarScope } from '../sidecar-scope.js';

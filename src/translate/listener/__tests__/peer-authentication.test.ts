@@ -1,3 +1,4 @@
+// Effective mTLS mode of a workload port from mesh, namespace, workload and port PeerAuthentication.
 import type { ConfigResource } from '../../../model/config.js';
 import type { PeerAuthenticationSpec } from '../../../model/istio-types.js';
 import { effectiveMtlsMode } from '../peer-authentication.js';

@@ -1,3 +1,4 @@
+// Sidecar outbound listeners: `0.0.0.0_<port>` for HTTP, per-VIP listeners for TCP.
 import { TrafficDirection } from '../../../gen/envoy/config/core/v3/base_pb.js';
 import type { Listener } from '../../../gen/envoy/config/listener/v3/listener_pb.js';
 import { buildSidecarOutboundListeners } from '../sidecar-outbound.js';

@@ -1,3 +1,4 @@
+// Sidecar resource egress hosts: parsing, matching, and the scope a proxy ends up with.
 import { buildSidecarScope, hostMatches, parseEgressHost } from '../sidecar-scope.js';
 import { REVIEWS, pod, proxyOf, REVIEWS_NODE, service, world } from './fixtures.js';
 

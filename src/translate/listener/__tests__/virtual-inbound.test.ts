@@ -1,3 +1,4 @@
+// The `virtualInbound` listener: per-port filter chains, mTLS/plaintext split, passthrough.
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import type { FilterChain } from '../../../gen/envoy/config/listener/v3/listener_components_pb.js';
 import { DownstreamTlsContextSchema } from '../../../gen/envoy/extensions/transport_sockets/tls/v3/tls_pb.js';

@@ -1,3 +1,4 @@
+// The `virtualOutbound` listener and its outbound traffic policy (ALLOW_ANY / REGISTRY_ONLY).
 import { tcpProxyClusters, tcpProxyOfFilter } from '../inspect.js';
 import { buildVirtualOutboundListener } from '../virtual-outbound.js';
 

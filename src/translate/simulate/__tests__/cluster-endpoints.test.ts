@@ -12,7 +12,10 @@ const assignment = (clusterName: string, addresses: [string, number][]) =>
     endpoints: [
       {
         lbEndpoints: addresses.map(([ip, port]) => ({
-          hostIdentifier: { case: 'endpoint', value: { address: socketAddress(ip, port) } },
+          hostIdentifier: {
+            case: 'endpoint' as const,
+            value: { address: socketAddress(ip, port) },
+          },
         })),
       },
     ],

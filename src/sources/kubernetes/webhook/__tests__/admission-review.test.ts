@@ -1,3 +1,4 @@
+// The validating admission webhook: AdmissionReview in, allowed/denied with reasons out.
 import { formatConfigError } from '../../../../model/validation/types.js';
 import { validateResource } from '../../../../model/validation/validate-resource.js';
 import { reviewAdmission } from '../admission-review.js';

@@ -1,13 +1,14 @@
+// Per-file debouncing: quiet window and maximum wait.
 import { jest } from '@jest/globals';
-import { Debouncer } from '../debouncer.js';
+import { KeyedDebouncer } from '../keyed-debouncer.js';
 
-describe('Debouncer', () => {
+describe('KeyedDebouncer', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('fires once per key after the quiet window, restarted by every touch', () => {
     const fired: string[] = [];
-    const d = new Debouncer<string>(100, 1000, (k) => fired.push(k));
+    const d = new KeyedDebouncer<string>(100, 1000, (k) => fired.push(k));
     d.touch('a');
     jest.advanceTimersByTime(60);
     d.touch('a');
@@ -22,7 +23,7 @@ describe('Debouncer', () => {
 
   it('fires no later than the max wait while touches keep coming', () => {
     const fired: number[] = [];
-    const d = new Debouncer<string>(100, 1000, () => fired.push(Date.now()));
+    const d = new KeyedDebouncer<string>(100, 1000, () => fired.push(Date.now()));
     const start = Date.now();
     for (let t = 0; t < 1500; t += 50) {
       d.touch('hot');
@@ -34,7 +35,7 @@ describe('Debouncer', () => {
 
   it('clear() cancels everything pending', () => {
     const fired: string[] = [];
-    const d = new Debouncer<string>(100, 1000, (k) => fired.push(k));
+    const d = new KeyedDebouncer<string>(100, 1000, (k) => fired.push(k));
     d.touch('a');
     d.clear();
     jest.advanceTimersByTime(500);

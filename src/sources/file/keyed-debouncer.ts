@@ -7,7 +7,7 @@ interface Pending {
   firstAt: number;
 }
 
-export class Debouncer<K> {
+export class KeyedDebouncer<K> {
   private readonly pending = new Map<K, Pending>();
 
   constructor(
