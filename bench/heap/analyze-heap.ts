@@ -26,6 +26,18 @@ export interface HeapGroup {
   retainers: [string, number][];
 }
 
+const PLAIN = new Set([
+  'object:Object',
+  'object:Array',
+  'array',
+  'hidden',
+  'object:Uint8Array',
+  'object:ArrayBuffer',
+  'concatenated string',
+  'string',
+  'sliced string',
+]);
+
 export function analyze(raw: RawSnapshot, top: number): HeapGroup[] {
   const m = raw.snapshot.meta;
   const nf = m.node_fields.length;
@@ -77,10 +89,13 @@ export function analyze(raw: RawSnapshot, top: number): HeapGroup[] {
     g.selfBytes += size;
     // Sample chains (every node would be slow on millions of nodes).
     if (g.count % 50 === 1) {
+      // Plain data (message objects, arrays, strings) is skipped: the chain shows the first
+      // owners above it (a Map, a class instance, a closure), which is what to fix.
       const hops: string[] = [];
       let cur = i;
-      for (let h = 0; h < 5 && retainer[cur] !== -1; h++) {
-        hops.push(`${retEdge[cur]}<${keyOf(retainer[cur])}`);
+      for (let h = 0; h < 200 && hops.length < 4 && retainer[cur] !== -1; h++) {
+        const owner = keyOf(retainer[cur]);
+        if (!PLAIN.has(owner) || hops.length > 0) hops.push(`${retEdge[cur]}<${owner}`);
         cur = retainer[cur];
       }
       const chain = hops.join(' ');

@@ -18,6 +18,7 @@ import type { PushContext } from '../model/push-context.js';
 import { formatConfigError } from '../model/validation/types.js';
 import type { ConfigKey } from '../model/config.js';
 import type { ConfigSource, SourceUpdate } from '../sources/types.js';
+import { releaseMemo } from '../translate/cache/push-memo.js';
 import { translateProxy } from '../translate/translate-proxy.js';
 import type { ProxyResources } from '../translate/types.js';
 import { AdsServer } from '../xds/ads-server.js';
@@ -48,6 +49,11 @@ export interface DiscoveryServerOptions {
    * PILOT_FILTER_GATEWAY_CLUSTER_CONFIG); default: that environment variable, else off.
    */
   filterGatewayClusters?: boolean;
+  /**
+   * Quiet time (no push, no new proxy) after which the current push's memoized message objects
+   * are dropped (translate/cache releaseMemo); default 2000 ms, 0 keeps them.
+   */
+  memoReleaseMs?: number;
   log?: (line: string) => void;
 }
 
@@ -96,11 +102,15 @@ export class DiscoveryServer {
   private started = false;
   private readonly storeChangeListeners: ((change: StoreChange) => void)[] = [];
   private readonly filterGatewayClusters: boolean;
+  private readonly memoReleaseMs: number;
+  private memoReleaseTimer: NodeJS.Timeout | undefined;
+  private pushing = false;
 
   constructor(private readonly options: DiscoveryServerOptions) {
     this.mesh = { ...DEFAULT_MESH_CONFIG, ...options.mesh };
     this.log = options.log ?? (() => {});
     this.filterGatewayClusters = options.filterGatewayClusters ?? filterGatewayClustersFromEnv();
+    this.memoReleaseMs = options.memoReleaseMs ?? 2000;
     this.push = buildPushContext(this.store.snapshot(), this.mesh, '0');
     this.debouncer = new Debouncer<PendingPush>({
       quietMs: options.debounceMs ?? 100,
@@ -176,6 +186,7 @@ export class DiscoveryServer {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.memoReleaseTimer);
     this.debouncer.stop();
     await this.ads.shutdown();
     for (const s of this.options.sources) await s.stop();
@@ -220,7 +231,32 @@ export class DiscoveryServer {
     this.interner = new ResourceInterner();
   }
 
+  /**
+   * (Re)arms the memo release: once no push ran and no proxy connected for memoReleaseMs, the
+   * current push's shared message objects are dropped. Proxies keep their encoded snapshots; a
+   * later push or connection rebuilds (and re-memoizes) what it needs, with equal content.
+   */
+  private scheduleMemoRelease(): void {
+    if (this.memoReleaseMs <= 0) return;
+    clearTimeout(this.memoReleaseTimer);
+    this.memoReleaseTimer = setTimeout(() => {
+      if (this.pushing) this.scheduleMemoRelease();
+      else releaseMemo(this.push);
+    }, this.memoReleaseMs);
+    this.memoReleaseTimer.unref();
+  }
+
   private async pushAll(p: PendingPush): Promise<void> {
+    this.pushing = true;
+    try {
+      await this.pushAllProxies(p);
+    } finally {
+      this.pushing = false;
+      this.scheduleMemoRelease();
+    }
+  }
+
+  private async pushAllProxies(p: PendingPush): Promise<void> {
     const started = performance.now();
     const previous = this.push;
     this.configChangePending = false;
@@ -351,6 +387,7 @@ export class DiscoveryServer {
     this.proxies.set(nodeId, connected);
     // Shares the current push's memoized pieces, so a connect storm mostly hits.
     this.translateInto(nodeId, connected, this.push, this.interner);
+    this.scheduleMemoRelease();
     this.log(`proxy connected: ${nodeId}`);
     return nodeId;
   }

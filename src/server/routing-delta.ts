@@ -8,6 +8,8 @@ import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
+import { memo, objectId } from '../translate/cache/push-memo.js';
+import { routingLabelsPart } from '../translate/cache/proxy-keys.js';
 import {
   sharedSidecarOutboundListeners,
   sharedSidecarScope,
@@ -40,6 +42,29 @@ export function routingFastPathApplies(proxy: Proxy): boolean {
  * content-wise.
  */
 export function routingUnchanged(
+  proxy: Proxy,
+  served: Snapshot,
+  previousPush: PushContext,
+  push: PushContext,
+): boolean {
+  // The answer depends on the proxy only through its scopes and routing label parts (both
+  // pushes) and the route resources it was served, so it is computed once per such group: a
+  // VirtualService push then costs a few map lookups per proxy, not a route-config comparison.
+  const previousScope = sharedSidecarScope(proxy, previousPush);
+  const scope = sharedSidecarScope(proxy, push);
+  const servedRoutes = [...(served.get(ROUTE_TYPE)?.values() ?? [])].map(objectId).join(',');
+  const key = [
+    'routing-unchanged',
+    objectId(previousScope),
+    routingLabelsPart(proxy, previousPush),
+    objectId(scope),
+    routingLabelsPart(proxy, push),
+    servedRoutes,
+  ].join('|');
+  return memo(push, key, () => compareRouting(proxy, served, previousPush, push));
+}
+
+function compareRouting(
   proxy: Proxy,
   served: Snapshot,
   previousPush: PushContext,

@@ -10,7 +10,7 @@ import type {
 } from '../gen/envoy/service/discovery/v3/discovery_pb.js';
 import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest } from './codec.js';
 import { DeltaStream } from './delta-stream.js';
-import type { SnapshotCache } from './snapshot-cache.js';
+import type { Snapshot, SnapshotCache } from './snapshot-cache.js';
 import { SotwStream } from './sotw-stream.js';
 import { XdsStatus, type ConnectionStatus, type XdsProtocol } from './status.js';
 
@@ -64,11 +64,27 @@ type Call<Req> = grpc.ServerDuplexStream<Req, Uint8Array>;
 interface Protocol<Req> {
   name: XdsProtocol;
   nodeOf(req: Req): Node | undefined;
+  /** The request's type and the (mutable) list of names it subscribes to. */
+  namesOf(req: Req): { typeUrl: string; names: string[] };
   open(sink: import('./stream-common.js').StreamSink): {
     setInitialSnapshot: SotwStream['setInitialSnapshot'];
     onSnapshot: SotwStream['onSnapshot'];
     handleRequest(req: Req): void;
   };
+}
+
+/**
+ * Replaces each requested name by the identical string the node's snapshot already holds, so the
+ * per-stream subscription state (2,000 streams × hundreds of EDS names) shares one copy of every
+ * name instead of keeping the freshly decoded strings of each request.
+ */
+function internNames(names: string[], typeUrl: string, snapshot: Snapshot | undefined): void {
+  const all = snapshot?.get(typeUrl);
+  if (!all) return;
+  for (let i = 0; i < names.length; i++) {
+    const known = all.get(names[i]);
+    if (known) names[i] = known.name;
+  }
 }
 
 function toBuffer(bytes: Uint8Array): Buffer {
@@ -111,12 +127,14 @@ export class AdsServer {
     const sotw: Protocol<DiscoveryRequest> = {
       name: 'sotw',
       nodeOf: (req) => req.node,
+      namesOf: (req) => ({ typeUrl: req.typeUrl, names: req.resourceNames }),
       open: (sink) =>
         new SotwStream(sink, { resumeOnMatchingVersion: options.resumeSotwOnMatchingVersion }),
     };
     const delta: Protocol<DeltaDiscoveryRequest> = {
       name: 'delta',
       nodeOf: (req) => req.node,
+      namesOf: (req) => ({ typeUrl: req.typeUrl, names: req.resourceNamesSubscribe }),
       open: (sink) => new DeltaStream(sink),
     };
     this.server.addService(ADS_SERVICE_DEFINITION, {
@@ -209,13 +227,18 @@ export class AdsServer {
       opened.setInitialSnapshot(this.options.cache.getSnapshot(nodeId));
       unwatch = this.options.cache.watch(nodeId, (change) => opened.onSnapshot(change));
       stream = opened;
-      for (const req of queued.splice(0)) opened.handleRequest(req);
+      for (const req of queued.splice(0)) handle(opened, req);
+    };
+    const handle = (opened: NonNullable<typeof stream>, req: Req): void => {
+      const { typeUrl, names } = protocol.namesOf(req);
+      if (info) internNames(names, typeUrl, this.options.cache.getSnapshot(info.nodeId));
+      opened.handleRequest(req);
     };
 
     call.on('data', (req: Req) => {
       if (closed) return;
       if (stream) {
-        stream.handleRequest(req);
+        handle(stream, req);
         return;
       }
       queued.push(req);

@@ -32,6 +32,16 @@ export function memo<T>(push: PushContext, key: string, build: () => T): T {
 }
 
 /**
+ * Forgets every result memoized for `push` (later lookups rebuild them). The server calls this
+ * once proxies are configured and quiet: the memo holds the shared message objects, which are
+ * many times larger than their encoded bytes (those stay in the snapshots), and is only worth
+ * its memory while proxies are being translated. Returns whether there was anything to forget.
+ */
+export function releaseMemo(push: PushContext): boolean {
+  return memos.delete(push);
+}
+
+/**
  * Runs `fn` with memoization switched off (every builder runs for every proxy), so tests can
  * prove memoized and unmemoized translation agree.
  */
