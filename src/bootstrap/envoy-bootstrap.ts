@@ -3,8 +3,9 @@
 // its control plane: node identity and metadata, admin on localhost:15000, ADS over the
 // `xds-grpc` cluster with the node sent only on the first message, LDS/CDS with
 // initial_fetch_timeout 0s, and an `sds-grpc` cluster for mTLS certificates. istio-agent's
-// unix sockets are replaced by mini-istiod's TCP address: there is no agent in between, so the
-// same server answers xDS and SDS.
+// unix sockets are replaced by mini-istiod's TCP address. mini-istiod does not issue workload
+// certificates yet: with mTLS, the `default`/`ROOTCA` secrets must come from an SDS server at
+// that address.
 import { create, type JsonValue } from '@bufbuild/protobuf';
 import { anyPack } from '@bufbuild/protobuf/wkt';
 import { stringify } from 'yaml';

@@ -25,7 +25,10 @@ import { AdsServer } from '../xds/ads-server.js';
 import { Debouncer } from '../xds/debounce.js';
 import { SnapshotCache, type Snapshot } from '../xds/snapshot-cache.js';
 import { XdsStatus } from '../xds/status.js';
-import { ENDPOINT_TYPE } from '../xds/type-urls.js';
+import type { XdsResource } from '../xds/resource.js';
+import { ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../xds/type-urls.js';
+import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
+import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
 import {
   applyEndpointDelta,
   canApplyEndpointDelta,
@@ -33,7 +36,13 @@ import {
   type EndpointDelta,
 } from './endpoint-delta.js';
 import { ResourceInterner, snapshotOf, withReplaced } from './proxy-snapshot.js';
-import { isRoutingOnly, routingFastPathApplies, routingUnchanged } from './routing-delta.js';
+import {
+  isRoutingOnly,
+  localRouteNames,
+  routingFastPathApplies,
+  routingPatch,
+  routingUnchanged,
+} from './routing-delta.js';
 import { PushHistory, type PushRecord } from './push-history.js';
 import { filterGatewayClusters, filterGatewayClustersFromEnv } from './gateway-cluster-filter.js';
 import { installHeapSnapshotSignal } from './heap-snapshot.js';
@@ -67,6 +76,11 @@ interface ConnectedProxy {
   streams: number;
   /** The push context the proxy's snapshot was translated with. */
   push?: PushContext;
+  /**
+   * Sidecars (routing fast path): route config names their non-outbound listeners reference,
+   * which a VirtualService-only patch keeps (routing-delta.ts routingPatch).
+   */
+  localRoutes?: readonly string[];
   /** Sequence number of that push (lower = staler; stale proxies are pushed first). */
   pushSeq: number;
 }
@@ -290,6 +304,13 @@ export class DiscoveryServer {
       if (unchangedRouting) {
         connected.push = push;
         connected.pushSeq = this.pushSeq;
+      } else if (
+        routingOnly &&
+        served !== undefined &&
+        connected.localRoutes !== undefined &&
+        routingFastPathApplies(connected.proxy)
+      ) {
+        changed = this.patchRoutingInto(nodeId, connected, served, previous, push, interner);
       } else {
         changed =
           fast && served !== undefined
@@ -335,7 +356,36 @@ export class DiscoveryServer {
     const reparsed = parseProxy(nodeId, metadataOf(connected.node), push);
     if (reparsed.ok) connected.proxy = reparsed.value;
     const resources = this.translateFor(connected.proxy, push);
+    connected.localRoutes = routingFastPathApplies(connected.proxy)
+      ? localRouteNames(connected.proxy, push, resources.listeners)
+      : undefined;
     return this.commit(nodeId, connected, push, resources, interner);
+  }
+
+  /** VirtualService-only push, routing changed: only outbound listeners and routes rebuilt. */
+  private patchRoutingInto(
+    nodeId: string,
+    connected: ConnectedProxy,
+    served: Snapshot,
+    previous: PushContext,
+    push: PushContext,
+    interner: ResourceInterner,
+  ): boolean {
+    const patch = routingPatch(connected.proxy, connected.localRoutes ?? [], previous, push);
+    const listeners = new Map(served.get(LISTENER_TYPE));
+    for (const name of patch.removedListeners) listeners.delete(name);
+    for (const l of patch.listeners)
+      listeners.set(l.name, interner.intern(ListenerSchema, l, l.name));
+    const routes = new Map<string, XdsResource>();
+    for (const r of patch.routes) {
+      routes.set(r.name, interner.intern(RouteConfigurationSchema, r, r.name));
+    }
+    const next = new Map(served);
+    next.set(LISTENER_TYPE, listeners);
+    if (routes.size > 0 || served.has(ROUTE_TYPE)) next.set(ROUTE_TYPE, routes);
+    connected.push = push;
+    connected.pushSeq = this.pushSeq;
+    return this.cache.setSnapshot(nodeId, next).size > 0;
   }
 
   /** The EDS fast path: the served snapshot with the affected load assignments rebuilt. */

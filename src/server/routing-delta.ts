@@ -4,8 +4,11 @@
 // for a VirtualService-only push, a sidecar whose shared outbound listeners and route configs
 // encode to the same content as before is left untouched: no per-proxy translation, nothing to
 // diff or send. Istio gets the same effect from SidecarScope dependency tracking.
-import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
-import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
+import { ListenerSchema, type Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
+import {
+  RouteConfigurationSchema,
+  type RouteConfiguration,
+} from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
 import { memo, objectId } from '../translate/cache/push-memo.js';
@@ -14,6 +17,7 @@ import {
   sharedSidecarOutboundListeners,
   sharedSidecarScope,
 } from '../translate/cache/shared-routing.js';
+import { rdsNamesOf } from '../translate/listener/inspect.js';
 import { buildRoutes } from '../translate/translate-proxy.js';
 import { encodeResource, type XdsResource } from '../xds/resource.js';
 import type { Snapshot } from '../xds/snapshot-cache.js';
@@ -96,4 +100,55 @@ function compareRouting(
     (r) =>
       previous.get(r.name)?.version === encodeResource(RouteConfigurationSchema, r, r.name).version,
   );
+}
+
+/** What a VirtualService-only push changes for one sidecar whose routing did change. */
+export interface RoutingPatch {
+  /** The sidecar's outbound listeners in `push` (they replace the previous ones by name). */
+  listeners: Listener[];
+  /** Outbound listeners of the previous push that no longer exist. */
+  removedListeners: string[];
+  /** Every route config the sidecar now needs (they replace all previous ones). */
+  routes: RouteConfiguration[];
+}
+
+/**
+ * The sidecar's new outbound listeners and route configs for a VirtualService-only push; its
+ * other listeners, clusters and load assignments are unchanged (see the header), so the caller
+ * patches them into the served snapshot instead of re-translating the proxy. `localRoutes` are
+ * the route config names its non-outbound listeners reference (recorded at full translation).
+ */
+export function routingPatch(
+  proxy: Proxy,
+  localRoutes: readonly string[],
+  previousPush: PushContext,
+  push: PushContext,
+): RoutingPatch {
+  const before = sharedSidecarOutboundListeners(
+    proxy,
+    previousPush,
+    sharedSidecarScope(proxy, previousPush),
+  );
+  const scope = sharedSidecarScope(proxy, push);
+  const listeners = sharedSidecarOutboundListeners(proxy, push, scope);
+  const kept = new Set(listeners.map((l) => l.name));
+  const names = new Set(localRoutes);
+  for (const l of listeners) for (const n of rdsNamesOf(l)) names.add(n);
+  return {
+    listeners,
+    removedListeners: before.filter((l) => !kept.has(l.name)).map((l) => l.name),
+    routes: buildRoutes(proxy, push, scope, [...names]),
+  };
+}
+
+/** Route config names referenced by the sidecar's listeners other than its shared outbound ones. */
+export function localRouteNames(
+  proxy: Proxy,
+  push: PushContext,
+  listeners: readonly Listener[],
+): string[] {
+  const outbound = new Set(
+    sharedSidecarOutboundListeners(proxy, push, sharedSidecarScope(proxy, push)),
+  );
+  return [...new Set(listeners.filter((l) => !outbound.has(l)).flatMap(rdsNamesOf))];
 }
