@@ -18,6 +18,8 @@ RUN npm run gen && npm run build && npm prune --omit=dev
 FROM node:20-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# glibc keeps freed native memory in many arenas; these return it (see docs/performance.md).
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=262144
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -12,6 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export interface ServerCounters {
   bytesSent: number;
   responses: number;
+  /** V8 heap in use (mini-istiod only: /debug/push_status memory). */
+  heapUsedBytes?: number;
 }
 
 /** One mini-istiod push as /debug/push_status reports it. */
@@ -69,6 +71,8 @@ export interface MiniIstiodOptions {
   cpuProfDir?: string;
   /** Arms the server's SIGUSR2 heap snapshot (MINI_ISTIOD_HEAP_SNAPSHOT_DIR) into this directory. */
   heapSnapshotDir?: string;
+  /** Extra environment of the server process (e.g. glibc malloc tuning). */
+  env?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -94,9 +98,11 @@ export async function startMiniIstiod(opts: MiniIstiodOptions): Promise<BenchSer
     ],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: opts.heapSnapshotDir
-        ? { ...process.env, MINI_ISTIOD_HEAP_SNAPSHOT_DIR: opts.heapSnapshotDir }
-        : process.env,
+      env: {
+        ...process.env,
+        ...opts.env,
+        ...(opts.heapSnapshotDir ? { MINI_ISTIOD_HEAP_SNAPSHOT_DIR: opts.heapSnapshotDir } : {}),
+      },
     },
   );
   const log = opts.log;
@@ -115,13 +121,14 @@ export async function startMiniIstiod(opts: MiniIstiodOptions): Promise<BenchSer
     await new Promise((r) => setTimeout(r, 200));
   }
   const seen = new Map<string, PushSummary>();
-  const poll = async (): Promise<{ bytesSent: number; pushes: number }> => {
+  const poll = async (): Promise<{ bytesSent: number; pushes: number; heapUsed?: number }> => {
     const body = (await getJson(`${debug}/debug/push_status`)) as {
       recent: PushSummary[];
       counters: { bytesSent: number; pushes: number };
+      memory?: { heapUsed: number };
     };
     for (const r of body.recent) seen.set(`${r.version}@${r.time}`, r);
-    return body.counters;
+    return { ...body.counters, heapUsed: body.memory?.heapUsed };
   };
   // push_status keeps only the last pushes; poll so that none is missed during churn.
   const poller = setInterval(() => void poll().catch(() => undefined), 500);
@@ -131,7 +138,7 @@ export async function startMiniIstiod(opts: MiniIstiodOptions): Promise<BenchSer
     target: `127.0.0.1:${xdsPort}`,
     async counters() {
       const c = await poll();
-      return { bytesSent: c.bytesSent, responses: c.pushes };
+      return { bytesSent: c.bytesSent, responses: c.pushes, heapUsedBytes: c.heapUsed };
     },
     pushes: () => [...seen.values()],
     async heapSnapshot() {

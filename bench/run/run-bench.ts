@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [--services N --namespaces M --proxies P --versions K
 //   --scoping on|off|both --modes sotw,delta --churn-rate R --churn-seconds S --no-go --cpu-prof
-//   --filter-gateway-clusters on|off --heap-snapshot --stop-after <scenario>]`
+//   --filter-gateway-clusters on|off --heap-snapshot --stop-after <scenario> --malloc-tuning]`
 //
 // For each run (Sidecar scoping on/off × SotW/Delta): generate a mesh, export the per-proxy
 // snapshots of every state the scenarios pass through (for the go-control-plane baseline), then
@@ -56,6 +56,8 @@ interface BenchOptions {
   cpuProf: boolean;
   /** Take a server heap snapshot after the connect storm (bench/results/profiles/). */
   heapSnapshot: boolean;
+  /** Run the server with glibc malloc tuning (MALLOC_TUNING_ENV). */
+  mallocTuning: boolean;
   /** End each run after this scenario. */
   stopAfter?: string;
   /** Gateway cluster filtering (istiod's PILOT_FILTER_GATEWAY_CLUSTER_CONFIG); default on. */
@@ -63,6 +65,17 @@ interface BenchOptions {
   quietMs: number;
   timeoutMs: number;
 }
+
+/**
+ * glibc malloc settings for the server (`--malloc-tuning`): fixed mmap threshold (glibc otherwise
+ * raises it after the first large free, so response-sized buffers then fragment the heap) and
+ * two arenas. At 2,000 proxies this returns ~300 MB of freed native memory to the OS.
+ */
+const MALLOC_TUNING_ENV: Record<string, string> = {
+  MALLOC_ARENA_MAX: '2',
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '262144',
+};
 
 function parseArgs(argv: string[]): BenchOptions {
   const flags = new Map<string, string>();
@@ -90,6 +103,7 @@ function parseArgs(argv: string[]): BenchOptions {
     go: !flags.has('no-go'),
     cpuProf: flags.has('cpu-prof'),
     heapSnapshot: flags.has('heap-snapshot'),
+    mallocTuning: flags.has('malloc-tuning'),
     stopAfter: flags.get('stop-after'),
     filterGatewayClusters: flags.get('filter-gateway-clusters') !== 'off',
     quietMs: num('quiet-ms', 5000, 2500),
@@ -217,7 +231,7 @@ function summaryLine(r: ScenarioResult): string {
     `affected ${r.affectedProxies}`,
     `conv p50/p99/max ${c.p50}/${c.p99}/${c.max} ms`,
     `cpu ${r.serverCpuSeconds}s`,
-    `rss peak/steady ${r.peakRssMB}/${r.steadyRssMB} MB`,
+    `rss peak/steady ${r.peakRssMB}/${r.steadyRssMB} MB${r.steadyHeapMB !== undefined ? ` (heap ${r.steadyHeapMB} MB)` : ''}`,
     `sent ${(r.serverBytesSent / 1024).toFixed(0)} KiB`,
     `largest ${(r.largestResponseBytes / 1024).toFixed(0)} KiB`,
     `by type ${JSON.stringify(r.responsesByType)}`,
@@ -300,6 +314,7 @@ async function main(): Promise<void> {
           configDir,
           cpuProfDir: opts.cpuProf ? profDir : undefined,
           heapSnapshotDir: opts.heapSnapshot ? profDir : undefined,
+          env: opts.mallocTuning ? MALLOC_TUNING_ENV : undefined,
           log: (l) => console.error(l),
         });
         let miniRun: ServerRun;

@@ -20,6 +20,8 @@ export interface ScenarioResult {
   serverCpuSeconds: number;
   peakRssMB: number;
   steadyRssMB: number;
+  /** V8 heap in use after the scenario (mini-istiod only; includes not yet collected garbage). */
+  steadyHeapMB?: number;
   /** As counted by the server (mini-istiod: framed responses; baseline: proto.Size). */
   serverBytesSent: number;
   clientBytesReceived: number;
@@ -87,6 +89,8 @@ export async function runScenario(
     serverCpuSeconds: round(cpu1 - cpu0),
     peakRssMB: round(peak / MB, 1),
     steadyRssMB: round(rssBytes(server.pid) / MB, 1),
+    steadyHeapMB:
+      counters1.heapUsedBytes === undefined ? undefined : round(counters1.heapUsedBytes / MB, 1),
     serverBytesSent: counters1.bytesSent - counters0.bytesSent,
     clientBytesReceived: report.bytesReceived,
     largestResponseBytes: report.largestResponse,

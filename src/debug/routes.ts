@@ -74,7 +74,14 @@ export function debugRoutes(d: DiscoveryServer): Map<string, (url: URL) => Debug
     );
   });
   routes.set('/debug/push_status', () =>
-    json({ totalPushes: d.history.total, recent: d.history.recent(), counters: d.status.counters }),
+    json({
+      totalPushes: d.history.total,
+      recent: d.history.recent(),
+      counters: d.status.counters,
+      // Process memory (bytes): heapUsed vs rss separates live JS objects from heap capacity
+      // V8 has not returned yet and native buffers (benchmarks read it).
+      memory: process.memoryUsage(),
+    }),
   );
   // Collectors subscribe now, when the server starts, so they see every event of the run.
   const metrics = serverMetrics(d);

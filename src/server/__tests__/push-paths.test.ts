@@ -13,6 +13,8 @@ import { ClusterLoadAssignmentSchema } from '../../gen/envoy/config/endpoint/v3/
 import { anyUnpack } from '@bufbuild/protobuf/wkt';
 import { toBinary } from '@bufbuild/protobuf';
 import { ClusterSchema } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';
+import { ListenerSchema } from '../../gen/envoy/config/listener/v3/listener_pb.js';
+import { RouteConfigurationSchema } from '../../gen/envoy/config/route/v3/route_pb.js';
 import { parseProxy } from '../../model/proxy-identity.js';
 import { withoutMemo } from '../../translate/cache/push-memo.js';
 import { translateProxy } from '../../translate/translate-proxy.js';
@@ -196,6 +198,38 @@ describe('DiscoveryServer push paths', () => {
     expect(record?.fastPathProxies).toBe(0);
     // Both proxies share one route config object: one encoding for the two of them.
     expect(record?.resourcesShared).toBeGreaterThan(0);
+  });
+
+  it('patches a VirtualService change into snapshots equal to a full translation', () => {
+    // The previous push went through routingPatch (outbound listeners and routes only).
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+    for (const nodeId of [PRODUCTPAGE, DETAILS]) {
+      const served = server.cache.getSnapshot(nodeId);
+      const proxy = parseProxy(nodeId, {}, server.pushContext);
+      if (!served || !proxy.ok) throw new Error(`${nodeId} is not connected`);
+      const full = withoutMemo(() => translateProxy(proxy.value, server.pushContext));
+      const servedOf = (typeUrl: string): [string, string][] =>
+        [...(served.get(typeUrl)?.values() ?? [])]
+          .map((r): [string, string] => [r.name, hex(r.bytes)])
+          .sort();
+      expect(servedOf(LISTENER_TYPE)).toEqual(
+        full.listeners
+          .map((l): [string, string] => [l.name, hex(toBinary(ListenerSchema, l))])
+          .sort(),
+      );
+      expect(servedOf(ROUTE_TYPE)).toEqual(
+        full.routes
+          .map((r): [string, string] => [r.name, hex(toBinary(RouteConfigurationSchema, r))])
+          .sort(),
+      );
+      expect(servedOf(CLUSTER_TYPE)).toEqual(
+        full.clusters
+          .map((c): [string, string] => [c.name, hex(toBinary(ClusterSchema, c))])
+          .sort(),
+      );
+    }
+    const routes = server.cache.getSnapshot(PRODUCTPAGE)?.get(ROUTE_TYPE);
+    expect([...(routes?.keys() ?? [])]).toContain('9080');
   });
 
   it('skips proxies a VirtualService change does not reach (routing fast path)', async () => {
