@@ -1,51 +1,44 @@
 // The Istio-aware heart of `serve`: config sources feed the validating store; each debounced
-// change builds one immutable push context, then every connected proxy's config is translated
-// and handed to the snapshot cache, which pushes only what changed to each proxy. The xDS layer
-// below knows nothing of Istio; this is the only place the two meet.
-// Cost model: translation results shared by proxies are built and encoded once per push
-// (translate/cache), endpoint-only changes rebuild only the affected load assignments
-// (endpoint-delta.ts), and a push yields to the event loop every few milliseconds so responses
-// and ACKs flow while it runs; each proxy's snapshot is replaced atomically, and a config change
-// arriving mid-push supersedes it (the proxies not yet reached go first in the next push).
+// change builds one immutable push context, then every connected proxy is brought to it by the
+// cheapest path that equals its full translation (push-path.ts, proxy-pusher.ts) and the result
+// handed to the snapshot cache, which pushes only what changed to each proxy. The xDS layer
+// below knows nothing of Istio; this is the only place the two meet. A push yields to the event
+// loop every few milliseconds so responses and ACKs flow while it runs; each proxy's snapshot
+// is replaced atomically, and a config change arriving mid-push supersedes it (the proxies not
+// yet reached go first in the next push).
 import type { Node } from '../gen/envoy/config/core/v3/base_pb.js';
-import { ClusterLoadAssignmentSchema } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { DEFAULT_MESH_CONFIG, type MeshConfig } from '../model/config.js';
-import { ConfigStore, isEndpointOnly, type StoreChange } from '../model/config-store.js';
+import { ConfigStore, type StoreChange } from '../model/config-store.js';
 import { buildPushContext } from '../model/build-push-context.js';
 import type { Proxy } from '../model/proxy.js';
 import { parseProxy } from '../model/proxy-identity.js';
 import type { PushContext } from '../model/push-context.js';
-import { formatConfigError } from '../model/validation/types.js';
-import type { ConfigKey } from '../model/config.js';
 import type { ConfigSource, SourceUpdate } from '../sources/types.js';
 import { releaseMemo } from '../translate/cache/push-memo.js';
-import { translateProxy } from '../translate/translate-proxy.js';
 import type { ProxyResources } from '../translate/types.js';
 import { AdsServer } from '../xds/ads-server.js';
 import { Debouncer } from '../xds/debounce.js';
-import { SnapshotCache, type Snapshot } from '../xds/snapshot-cache.js';
+import { SnapshotCache } from '../xds/snapshot-cache.js';
 import { XdsStatus } from '../xds/status.js';
-import type { XdsResource } from '../xds/resource.js';
-import { ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../xds/type-urls.js';
-import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
-import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
+import { ConfigErrorLog } from './config-error-log.js';
 import {
-  applyEndpointDelta,
-  canApplyEndpointDelta,
-  endpointDelta,
-  type EndpointDelta,
-} from './endpoint-delta.js';
-import { ResourceInterner, snapshotOf, withReplaced } from './proxy-snapshot.js';
-import {
-  isRoutingOnly,
-  localRouteNames,
-  routingFastPathApplies,
-  routingPatch,
-  routingUnchanged,
-} from './routing-delta.js';
-import { PushHistory, type PushRecord } from './push-history.js';
-import { filterGatewayClusters, filterGatewayClustersFromEnv } from './gateway-cluster-filter.js';
+  nodeMetadata,
+  pushGeneration,
+  type ConnectedProxy,
+  type PushGeneration,
+} from './connected-proxy.js';
+import { filterGatewayClustersFromEnv } from './gateway-cluster-filter.js';
 import { installHeapSnapshotSignal } from './heap-snapshot.js';
+import { MemoReleaseTimer } from './memo-release.js';
+import {
+  mergePendingPushes,
+  pendingPushOf,
+  pushWorkFor,
+  type PendingPush,
+} from './pending-push.js';
+import { ProxyPusher } from './proxy-pusher.js';
+import { PushHistory, type PushRecord } from './push-history.js';
+import { isFastPath } from './push-path.js';
 
 export interface DiscoveryServerOptions {
   sources: ConfigSource[];
@@ -66,32 +59,6 @@ export interface DiscoveryServerOptions {
   log?: (line: string) => void;
 }
 
-// Memory: a connected proxy keeps only its snapshot (encoded resources, shared with every proxy
-// that receives the same ones) in the cache, never its translated message objects: those of the
-// per-proxy parts (virtualInbound listener, inbound clusters) cost ~100 KB each, i.e. hundreds
-// of MB at 2,000 proxies. config_dump re-translates on demand; the fast paths read the snapshot.
-interface ConnectedProxy {
-  proxy: Proxy;
-  node: Node;
-  streams: number;
-  /** The push context the proxy's snapshot was translated with. */
-  push?: PushContext;
-  /**
-   * Sidecars (routing fast path): route config names their non-outbound listeners reference,
-   * which a VirtualService-only patch keeps (routing-delta.ts routingPatch).
-   */
-  localRoutes?: readonly string[];
-  /** Sequence number of that push (lower = staler; stale proxies are pushed first). */
-  pushSeq: number;
-}
-
-interface PendingPush {
-  endpointOnly: boolean;
-  reasons: Set<string>;
-  /** Changed config keys (used by the EDS fast path). */
-  keys: Set<ConfigKey>;
-}
-
 /** Translation work between two yields to the event loop during a push. */
 const PUSH_SLICE_MS = 8;
 
@@ -104,36 +71,37 @@ export class DiscoveryServer {
   readonly ads: AdsServer;
   readonly mesh: MeshConfig;
   readonly history = new PushHistory();
-  private push: PushContext;
-  private pushSeq = 0;
+  private current: PushGeneration;
   /** A non-endpoint config change arrived since the running push took its context. */
   private configChangePending = false;
-  private interner = new ResourceInterner();
   private readonly proxies = new Map<string, ConnectedProxy>();
+  private readonly pusher: ProxyPusher;
   private readonly debouncer: Debouncer<PendingPush>;
   private readonly log: (line: string) => void;
-  private lastReportedErrors = '';
+  private readonly configErrors: ConfigErrorLog;
   private started = false;
   private readonly storeChangeListeners: ((change: StoreChange) => void)[] = [];
-  private readonly filterGatewayClusters: boolean;
-  private readonly memoReleaseMs: number;
-  private memoReleaseTimer: NodeJS.Timeout | undefined;
+  private readonly memoRelease: MemoReleaseTimer;
   private pushing = false;
 
   constructor(private readonly options: DiscoveryServerOptions) {
     this.mesh = { ...DEFAULT_MESH_CONFIG, ...options.mesh };
     this.log = options.log ?? (() => {});
-    this.filterGatewayClusters = options.filterGatewayClusters ?? filterGatewayClustersFromEnv();
-    this.memoReleaseMs = options.memoReleaseMs ?? 2000;
-    this.push = buildPushContext(this.store.snapshot(), this.mesh, '0');
+    this.configErrors = new ConfigErrorLog(this.log);
+    this.pusher = new ProxyPusher(
+      this.cache,
+      options.filterGatewayClusters ?? filterGatewayClustersFromEnv(),
+    );
+    this.memoRelease = new MemoReleaseTimer(
+      options.memoReleaseMs ?? 2000,
+      () => this.pushing,
+      () => releaseMemo(this.current.push),
+    );
+    this.current = pushGeneration(buildPushContext(this.store.snapshot(), this.mesh, '0'), 0);
     this.debouncer = new Debouncer<PendingPush>({
       quietMs: options.debounceMs ?? 100,
       maxDelayMs: options.debounceMaxMs ?? 1000,
-      merge: (a, b) => ({
-        endpointOnly: a.endpointOnly && b.endpointOnly,
-        reasons: new Set([...a.reasons, ...b.reasons]),
-        keys: new Set([...a.keys, ...b.keys]),
-      }),
+      merge: mergePendingPushes,
       onPush: (p) => this.pushAll(p),
       onError: (err) => this.log(`push failed: ${err instanceof Error ? err.stack : String(err)}`),
     });
@@ -161,7 +129,7 @@ export class DiscoveryServer {
   }
 
   get pushContext(): PushContext {
-    return this.push;
+    return this.current.push;
   }
 
   /** Connected proxies; `resources` is translated on access (debug use: it costs a translation). */
@@ -186,12 +154,7 @@ export class DiscoveryServer {
   configFor(nodeId: string): ProxyResources | undefined {
     const connected = this.proxies.get(nodeId);
     if (!connected?.push || !this.cache.getSnapshot(nodeId)) return undefined;
-    return this.translateFor(connected.proxy, connected.push);
-  }
-
-  private translateFor(proxy: Proxy, push: PushContext): ProxyResources {
-    const translated = translateProxy(proxy, push);
-    return this.filterGatewayClusters ? filterGatewayClusters(proxy, push, translated) : translated;
+    return this.pusher.translate(connected.proxy, connected.push);
   }
 
   /** Called after every applied source update (metrics count config events from it). */
@@ -200,7 +163,7 @@ export class DiscoveryServer {
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.memoReleaseTimer);
+    this.memoRelease.stop();
     this.debouncer.stop();
     await this.ads.shutdown();
     for (const s of this.options.sources) await s.stop();
@@ -209,55 +172,17 @@ export class DiscoveryServer {
   private onSourceUpdates(updates: SourceUpdate[]): void {
     const change = this.store.apply(updates);
     for (const listener of this.storeChangeListeners) listener(change);
-    this.reportErrors();
+    this.configErrors.report(this.store.errors());
     if (!this.started || change.changedKeys.length === 0) return;
-    const endpointOnly = isEndpointOnly(change);
-    if (!endpointOnly) this.configChangePending = true;
-    this.debouncer.push({
-      endpointOnly,
-      reasons: reasonsOf(change),
-      keys: new Set(change.changedKeys),
-    });
-  }
-
-  private reportErrors(): void {
-    const lines = this.store
-      .errors()
-      .filter((e) => e.severity === 'Error')
-      .map(formatConfigError);
-    const text = lines.join('\n');
-    if (text === this.lastReportedErrors) return;
-    this.lastReportedErrors = text;
-    if (lines.length === 0) this.log('config: all resources valid');
-    else
-      this.log(
-        `config: ${lines.length} problem(s); rejected resources keep their last valid version\n  ${lines.join('\n  ')}`,
-      );
+    const pending = pendingPushOf(change);
+    if (!pending.endpointOnly) this.configChangePending = true;
+    this.debouncer.push(pending);
   }
 
   private rebuildPushContext(): void {
-    this.push = buildPushContext(
-      this.store.snapshot(),
-      this.mesh,
-      String(this.store.currentVersion()),
-    );
-    this.pushSeq++;
-    this.interner = new ResourceInterner();
-  }
-
-  /**
-   * (Re)arms the memo release: once no push ran and no proxy connected for memoReleaseMs, the
-   * current push's shared message objects are dropped. Proxies keep their encoded snapshots; a
-   * later push or connection rebuilds (and re-memoizes) what it needs, with equal content.
-   */
-  private scheduleMemoRelease(): void {
-    if (this.memoReleaseMs <= 0) return;
-    clearTimeout(this.memoReleaseTimer);
-    this.memoReleaseTimer = setTimeout(() => {
-      if (this.pushing) this.scheduleMemoRelease();
-      else releaseMemo(this.push);
-    }, this.memoReleaseMs);
-    this.memoReleaseTimer.unref();
+    const snapshot = this.store.snapshot();
+    const push = buildPushContext(snapshot, this.mesh, String(this.store.currentVersion()));
+    this.current = pushGeneration(push, this.current.seq + 1);
   }
 
   private async pushAll(p: PendingPush): Promise<void> {
@@ -266,58 +191,32 @@ export class DiscoveryServer {
       await this.pushAllProxies(p);
     } finally {
       this.pushing = false;
-      this.scheduleMemoRelease();
+      this.memoRelease.schedule();
     }
   }
 
   private async pushAllProxies(p: PendingPush): Promise<void> {
     const started = performance.now();
-    const previous = this.push;
+    const previous = this.current.push;
     this.configChangePending = false;
     this.rebuildPushContext();
-    const push = this.push;
-    const interner = this.interner;
-    const delta = p.endpointOnly ? endpointDelta(previous, push, p.keys) : undefined;
-    const routingOnly = isRoutingOnly(p.reasons);
+    const target = this.current;
+    const push = target.push;
+    const work = pushWorkFor(p, previous, target);
     // Proxies a superseded push did not reach are the stalest: they go first.
     const order = [...this.proxies].sort(([, a], [, b]) => a.pushSeq - b.pushSeq);
     let changedProxies = 0;
     let fastPathProxies = 0;
+    let skippedProxies = 0;
     let superseded = false;
     let sliceStart = performance.now();
     for (const [nodeId, connected] of order) {
       // Gone, or connected during this push (and so translated with it already).
       if (this.proxies.get(nodeId) !== connected || connected.push === push) continue;
-      const served = connected.push === previous ? this.cache.getSnapshot(nodeId) : undefined;
-      const fast =
-        delta !== undefined &&
-        served !== undefined &&
-        canApplyEndpointDelta(connected.proxy, push, delta);
-      const unchangedRouting =
-        !fast &&
-        routingOnly &&
-        served !== undefined &&
-        routingFastPathApplies(connected.proxy) &&
-        routingUnchanged(connected.proxy, served, previous, push);
-      if (fast || unchangedRouting) fastPathProxies++;
-      let changed = false;
-      if (unchangedRouting) {
-        connected.push = push;
-        connected.pushSeq = this.pushSeq;
-      } else if (
-        routingOnly &&
-        served !== undefined &&
-        connected.localRoutes !== undefined &&
-        routingFastPathApplies(connected.proxy)
-      ) {
-        changed = this.patchRoutingInto(nodeId, connected, served, previous, push, interner);
-      } else {
-        changed =
-          fast && served !== undefined
-            ? this.applyDeltaInto(nodeId, connected, served, push, delta, interner)
-            : this.translateInto(nodeId, connected, push, interner);
-      }
-      if (changed) changedProxies++;
+      const outcome = this.pusher.pushProxy(nodeId, connected, work);
+      if (outcome.changed) changedProxies++;
+      if (outcome.path === 'skip') skippedProxies++;
+      if (isFastPath(outcome.path)) fastPathProxies++;
       if (performance.now() - sliceStart >= PUSH_SLICE_MS) {
         await yieldToEventLoop();
         if (this.configChangePending) {
@@ -335,9 +234,10 @@ export class DiscoveryServer {
       proxies: this.proxies.size,
       changedProxies,
       durationMs: performance.now() - started,
-      resourcesEncoded: interner.encoded,
-      resourcesShared: interner.reused,
+      resourcesEncoded: target.interner.encoded,
+      resourcesShared: target.interner.reused,
       fastPathProxies,
+      skippedProxies,
       superseded,
     };
     this.history.add(record);
@@ -346,86 +246,10 @@ export class DiscoveryServer {
     );
   }
 
-  /** Translates one proxy and stores its snapshot; returns whether anything changed for it. */
-  private translateInto(
-    nodeId: string,
-    connected: ConnectedProxy,
-    push: PushContext,
-    interner: ResourceInterner,
-  ): boolean {
-    const reparsed = parseProxy(nodeId, metadataOf(connected.node), push);
-    if (reparsed.ok) connected.proxy = reparsed.value;
-    const resources = this.translateFor(connected.proxy, push);
-    connected.localRoutes = routingFastPathApplies(connected.proxy)
-      ? localRouteNames(connected.proxy, push, resources.listeners)
-      : undefined;
-    return this.commit(nodeId, connected, push, resources, interner);
-  }
-
-  /** VirtualService-only push, routing changed: only outbound listeners and routes rebuilt. */
-  private patchRoutingInto(
-    nodeId: string,
-    connected: ConnectedProxy,
-    served: Snapshot,
-    previous: PushContext,
-    push: PushContext,
-    interner: ResourceInterner,
-  ): boolean {
-    const patch = routingPatch(connected.proxy, connected.localRoutes ?? [], previous, push);
-    const listeners = new Map(served.get(LISTENER_TYPE));
-    for (const name of patch.removedListeners) listeners.delete(name);
-    for (const l of patch.listeners)
-      listeners.set(l.name, interner.intern(ListenerSchema, l, l.name));
-    const routes = new Map<string, XdsResource>();
-    for (const r of patch.routes) {
-      routes.set(r.name, interner.intern(RouteConfigurationSchema, r, r.name));
-    }
-    const next = new Map(served);
-    next.set(LISTENER_TYPE, listeners);
-    if (routes.size > 0 || served.has(ROUTE_TYPE)) next.set(ROUTE_TYPE, routes);
-    connected.push = push;
-    connected.pushSeq = this.pushSeq;
-    return this.cache.setSnapshot(nodeId, next).size > 0;
-  }
-
-  /** The EDS fast path: the served snapshot with the affected load assignments rebuilt. */
-  private applyDeltaInto(
-    nodeId: string,
-    connected: ConnectedProxy,
-    served: Snapshot,
-    push: PushContext,
-    delta: EndpointDelta,
-    interner: ResourceInterner,
-  ): boolean {
-    const names = served.get(ENDPOINT_TYPE)?.keys() ?? [];
-    const rebuilt = applyEndpointDelta(connected.proxy, names, push, delta);
-    connected.push = push;
-    connected.pushSeq = this.pushSeq;
-    if (rebuilt.length === 0) return false;
-    // Only the rebuilt assignments are (re-)encoded; every other resource keeps its entry.
-    const replaced = rebuilt.map((e) =>
-      interner.intern(ClusterLoadAssignmentSchema, e, e.clusterName),
-    );
-    return this.cache.setSnapshot(nodeId, withReplaced(served, replaced)).size > 0;
-  }
-
-  /** Sets the proxy's snapshot atomically (one setSnapshot call) and records what it was built from. */
-  private commit(
-    nodeId: string,
-    connected: ConnectedProxy,
-    push: PushContext,
-    resources: ProxyResources,
-    interner: ResourceInterner,
-  ): boolean {
-    connected.push = push;
-    connected.pushSeq = this.pushSeq;
-    const diff = this.cache.setSnapshot(nodeId, snapshotOf(resources, interner));
-    return diff.size > 0;
-  }
-
+  /** The ADS server's hook for a new stream (bench/ and tests call it directly, without gRPC). */
   private onStreamOpen(node: Node): string {
     const nodeId = node.id;
-    const parsed = parseProxy(nodeId, metadataOf(node), this.push);
+    const parsed = parseProxy(nodeId, nodeMetadata(node), this.current.push);
     if (!parsed.ok) throw new Error(parsed.error);
     const existing = this.proxies.get(nodeId);
     if (existing) {
@@ -436,8 +260,8 @@ export class DiscoveryServer {
     const connected: ConnectedProxy = { proxy: parsed.value, node, streams: 1, pushSeq: 0 };
     this.proxies.set(nodeId, connected);
     // Shares the current push's memoized pieces, so a connect storm mostly hits.
-    this.translateInto(nodeId, connected, this.push, this.interner);
-    this.scheduleMemoRelease();
+    this.pusher.translateInto(nodeId, connected, this.current);
+    this.memoRelease.schedule();
     this.log(`proxy connected: ${nodeId}`);
     return nodeId;
   }
@@ -451,12 +275,4 @@ export class DiscoveryServer {
     this.cache.clearSnapshot(nodeId);
     this.log(`proxy disconnected: ${nodeId}`);
   }
-}
-
-function metadataOf(node: Node): Record<string, unknown> {
-  return (node.metadata ?? {}) as Record<string, unknown>;
-}
-
-function reasonsOf(change: StoreChange): Set<string> {
-  return new Set(change.changedKinds);
 }

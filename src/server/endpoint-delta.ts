@@ -13,7 +13,8 @@ import type { ConfigKey, ConfigResource } from '../model/config.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
 import type { Service } from '../model/service.js';
-import { labelsKey, memo } from '../translate/cache/push-memo.js';
+import { labelsKey, memo, objectId } from '../translate/cache/push-memo.js';
+import { sharedSidecarScope } from '../translate/cache/shared-routing.js';
 import { sharedClusterLoadAssignment } from '../translate/cache/shared-endpoints.js';
 import { serviceAccountsFor } from '../translate/cluster/outbound-clusters.js';
 import { parseSubsetKey } from '../translate/common/cluster-name.js';
@@ -103,6 +104,23 @@ export function canApplyEndpointDelta(
     next.servicesForWorkload(proxy.namespace, proxy.labels),
   );
   return !own.some((s) => delta.hostnames.has(s.hostname));
+}
+
+/**
+ * Whether the delta can touch any of the proxy's load assignments: those are the EDS clusters of
+ * the services its scope sees (a gateway's scope: every visible service), so a proxy whose scope
+ * sees none of the changed hostnames keeps every assignment and needs no per-proxy work. Decided
+ * once per scope; call only where canApplyEndpointDelta holds.
+ */
+export function endpointDeltaReaches(
+  proxy: Proxy,
+  next: PushContext,
+  delta: EndpointDelta,
+): boolean {
+  const scope = sharedSidecarScope(proxy, next);
+  return memo(next, `eds-reach|${objectId(delta)}|${objectId(scope)}`, () =>
+    scope.services.some((s) => delta.hostnames.has(s.hostname)),
+  );
 }
 
 // Cluster names repeat across proxies and pushes: parse each one once.

@@ -4,6 +4,9 @@
 // routes added later may rely on. At 1,000 services the unfiltered gateway CDS is ~5.7 MiB.
 // Like istiod, the host set is the exact destination hosts (route, mirror, TCP/TLS, delegates) of
 // the VirtualServices bound to the proxy's Gateways; non-service clusters (BlackHole) are kept.
+// The server narrows during translation (gatewayTranslateOptions: only those clusters are built
+// and encoded); filterGatewayClusters narrows a full translation after the fact, the reference
+// the in-translation narrowing must equal.
 import type { Cluster } from '../gen/envoy/config/cluster/v3/cluster_pb.js';
 import type { ClusterLoadAssignment } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import type { ConfigResource } from '../model/config.js';
@@ -13,6 +16,7 @@ import type { PushContext } from '../model/push-context.js';
 import { resolveShortName } from '../model/registry/hostnames.js';
 import { labelsKey, memo } from '../translate/cache/push-memo.js';
 import { parseSubsetKey } from '../translate/common/cluster-name.js';
+import type { TranslateOptions } from '../translate/translate-proxy.js';
 import type { ProxyResources } from '../translate/types.js';
 
 /** Environment switch, named as istiod's feature flag. */
@@ -22,7 +26,8 @@ export function filterGatewayClustersFromEnv(env: NodeJS.ProcessEnv = process.en
   return (env[FILTER_GATEWAY_CLUSTERS_ENV] ?? '').toLowerCase() === 'true';
 }
 
-function destinationsOf(spec: VirtualServiceSpec): Destination[] {
+/** Every destination a VirtualService routes or mirrors to (http, tcp, tls), hosts as written. */
+export function destinationsOf(spec: VirtualServiceSpec): Destination[] {
   const out: Destination[] = [];
   for (const r of spec.http ?? []) {
     for (const d of r.route ?? []) out.push(d.destination);
@@ -69,6 +74,11 @@ export function gatewayDestinationHosts(proxy: Proxy, push: PushContext): Readon
     }
     return hosts;
   });
+}
+
+/** translateProxy options that apply the filter while translating (gateways; else none). */
+export function gatewayTranslateOptions(proxy: Proxy, push: PushContext): TranslateOptions {
+  return proxy.type === 'router' ? { outboundHosts: gatewayDestinationHosts(proxy, push) } : {};
 }
 
 function keeps(hosts: ReadonlySet<string>, clusterName: string): boolean {

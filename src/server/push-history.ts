@@ -12,10 +12,16 @@ export interface PushRecord {
   resourcesEncoded: number;
   resourcesShared: number;
   /**
-   * Proxies served by a fast path: EDS (previous config, affected load assignments rebuilt) or
-   * routing (VirtualService-only change that left the proxy's shared routing unchanged).
+   * Proxies served by a fast path: EDS (previous config, affected load assignments rebuilt),
+   * routing (VirtualService-only change that left the proxy's shared routing unchanged) or
+   * skipped (below).
    */
   fastPathProxies?: number;
+  /**
+   * Of those, proxies no changed VirtualService / DestinationRule could reach (dependency
+   * tracking): moved to the new push without building anything.
+   */
+  skippedProxies?: number;
   /** A config change arrived mid-push: the proxies not reached yet go first in the next push. */
   superseded?: boolean;
 }

@@ -1,9 +1,11 @@
 // The routing fast path: a change of VirtualServices only can alter a sidecar's outbound
 // listeners and route configurations (clusters, load assignments and inbound listeners never
-// read VirtualServices), and those are shared per namespace/Sidecar scope (translate/cache). So
-// for a VirtualService-only push, a sidecar whose shared outbound listeners and route configs
-// encode to the same content as before is left untouched: no per-proxy translation, nothing to
-// diff or send. Istio gets the same effect from SidecarScope dependency tracking.
+// read VirtualServices), and those are shared per namespace/Sidecar scope (translate/cache). The
+// server first skips the sidecars no changed VirtualService can reach (config-dependencies.ts);
+// for the others, a sidecar whose shared outbound listeners and route configs encode to the same
+// content as before is left untouched (no per-proxy translation, nothing to diff or send), else
+// only those are rebuilt and patched into its served snapshot. Gateways get the same patch for
+// their (whole) listener and route config sets when their clusters cannot have changed.
 import { ListenerSchema, type Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
 import {
   RouteConfigurationSchema,
@@ -17,27 +19,21 @@ import {
   sharedSidecarOutboundListeners,
   sharedSidecarScope,
 } from '../translate/cache/shared-routing.js';
+import { buildListeners } from '../translate/listener/build-listeners.js';
 import { rdsNamesOf } from '../translate/listener/inspect.js';
 import { buildRoutes } from '../translate/translate-proxy.js';
 import { encodeResource, type XdsResource } from '../xds/resource.js';
 import type { Snapshot } from '../xds/snapshot-cache.js';
 import { ROUTE_TYPE } from '../xds/type-urls.js';
 
-/** Config kinds whose changes only reach sidecars through outbound listeners and routes. */
-const ROUTING_KINDS: ReadonlySet<string> = new Set(['VirtualService']);
-
-export function isRoutingOnly(kinds: Iterable<string>): boolean {
-  let any = false;
-  for (const k of kinds) {
-    if (!ROUTING_KINDS.has(k)) return false;
-    any = true;
-  }
-  return any;
-}
-
 /** Proxies the routing fast path may skip: Envoy sidecars (gateways and gRPC are re-translated). */
 export function routingFastPathApplies(proxy: Proxy): boolean {
   return proxy.type === 'sidecar' && proxy.generator === undefined;
+}
+
+/** Envoy gateways, whose listeners and route configs gatewayRoutingPatch rebuilds. */
+export function gatewayRoutingApplies(proxy: Proxy): boolean {
+  return proxy.type === 'router' && proxy.generator === undefined;
 }
 
 /**
@@ -151,4 +147,20 @@ export function localRouteNames(
     sharedSidecarOutboundListeners(proxy, push, sharedSidecarScope(proxy, push)),
   );
   return [...new Set(listeners.filter((l) => !outbound.has(l)).flatMap(rdsNamesOf))];
+}
+
+/**
+ * A gateway's listeners and route configs in `push`, exactly as translateProxy builds them (all
+ * of them: a gateway's listeners come from its Gateways and their bound VirtualServices only).
+ * They replace the served ones on a VirtualService-only push; the caller keeps the clusters and
+ * load assignments, which only the routed host set (cluster filtering) could change.
+ */
+export function gatewayRoutingPatch(
+  proxy: Proxy,
+  push: PushContext,
+): { listeners: Listener[]; routes: RouteConfiguration[] } {
+  const scope = sharedSidecarScope(proxy, push);
+  const listeners = buildListeners(proxy, push, scope);
+  const names = [...new Set(listeners.flatMap(rdsNamesOf))];
+  return { listeners, routes: buildRoutes(proxy, push, scope, names) };
 }

@@ -3,20 +3,16 @@
 // resources, each list sorted by name so output is stable for golden files and hashing.
 // Sidecar egress scoping is computed once here and handed to every builder, so listeners,
 // routes and clusters agree on which services the proxy sees.
-import { Cluster_DiscoveryType, type Cluster } from '../gen/envoy/config/cluster/v3/cluster_pb.js';
-import type { ClusterLoadAssignment } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import type { Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
 import type { RouteConfiguration } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
-import { sharedEndpoints } from './cache/shared-endpoints.js';
 import {
   scopeKey,
   sharedGatewayRouteConfigs,
   sharedSidecarRouteConfig,
   sharedSidecarScope,
 } from './cache/shared-routing.js';
-import { buildClusters } from './cluster/build-clusters.js';
+import { sortedClustersAndEndpoints } from './cluster/sorted-clusters.js';
 import { buildListeners } from './listener/build-listeners.js';
 import { rdsNamesOf } from './listener/inspect.js';
 import {
@@ -32,32 +28,17 @@ export interface TranslateOptions {
   listenerNames?: readonly string[];
   /** Proxyless gRPC: the CDS names it subscribed to (default: every cluster its routes use). */
   clusterNames?: readonly string[];
-}
-
-// Listeners are immutable once built and shared between proxies: unpack their HCMs once.
-const rdsNamesByListener = new WeakMap<Listener, string[]>();
-function rdsNamesOfShared(listener: Listener): string[] {
-  let names = rdsNamesByListener.get(listener);
-  if (names === undefined) {
-    names = rdsNamesOf(listener);
-    rdsNamesByListener.set(listener, names);
-  }
-  return names;
+  /**
+   * Build outbound clusters (and so their load assignments) only for services with these
+   * hostnames: the gateway cluster filter applied during translation instead of after it. Equal
+   * to translating everything and dropping the `outbound|...|<host>` clusters (and assignments)
+   * of other hosts; clusters that are not per service are unaffected.
+   */
+  outboundHosts?: ReadonlySet<string>;
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-function isEdsCluster(c: Cluster): boolean {
-  return (
-    c.clusterDiscoveryType.case === 'type' &&
-    c.clusterDiscoveryType.value === Cluster_DiscoveryType.EDS
-  );
-}
-
-function byClusterName(a: ClusterLoadAssignment, b: ClusterLoadAssignment): number {
-  return a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0;
 }
 
 function scopingFor(scope: SidecarScope) {
@@ -105,25 +86,20 @@ export function translateProxy(
   // outbound pieces below: translation stays pure, equal inputs just yield the same objects.
   const scope = sharedSidecarScope(proxy, push);
   const listeners = buildListeners(proxy, push, scope, { listenerNames: opts.listenerNames });
-  const rdsNames = [...new Set(listeners.flatMap(rdsNamesOfShared))];
+  const rdsNames = [...new Set(listeners.flatMap(rdsNamesOf))];
   const routes = buildRoutes(proxy, push, scope, rdsNames);
-  const clusters = buildClusters(proxy, push, {
+  const { clusters, endpoints } = sortedClustersAndEndpoints(proxy, push, {
     isServiceVisible: scope.isServiceVisible,
     isServicePortVisible: scope.isServicePortVisible,
     names: opts.clusterNames,
     shareKey: scopeKey(scope),
+    outboundHosts: opts.outboundHosts,
   });
-  // EDS exactly for the EDS clusters sent, so every one of them warms.
-  const endpoints = sharedEndpoints(
-    proxy,
-    push,
-    clusters.filter(isEdsCluster).map((c) => c.edsClusterConfig?.serviceName || c.name),
-  );
   return {
     listeners: [...listeners].sort(byName),
     routes: [...routes].sort(byName),
-    clusters: [...clusters].sort(byName),
-    endpoints: [...endpoints].sort(byClusterName),
+    clusters,
+    endpoints,
     secrets: [],
   };
 }

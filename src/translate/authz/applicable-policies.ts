@@ -27,8 +27,13 @@ export function policiesByAction(
   namespace: string,
   labels: Record<string, string>,
 ): PoliciesByAction {
+  return groupByAction(push.authorizationPoliciesFor(namespace, labels));
+}
+
+/** Policies (as the push context selects them for a workload) grouped by action, in order. */
+export function groupByAction(policies: readonly AuthorizationPolicy[]): PoliciesByAction {
   const out: PoliciesByAction = { allow: [], deny: [], audit: [], unsupported: [] };
-  for (const p of push.authorizationPoliciesFor(namespace, labels)) {
+  for (const p of policies) {
     if (hasTargetRef(p.spec)) continue;
     switch (p.spec.action ?? 'ALLOW') {
       case 'ALLOW':

@@ -8,7 +8,13 @@ import { RBACSchema as NetworkRbacSchema } from '../../gen/envoy/extensions/filt
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { typedFilter, type TypedFilter } from '../listener/typed-config.js';
-import { policiesForProxy, type AuthorizationPolicy } from './applicable-policies.js';
+import { memo, objectId } from '../cache/push-memo.js';
+import {
+  groupByAction,
+  policiesForProxy,
+  type AuthorizationPolicy,
+  type PoliciesByAction,
+} from './applicable-policies.js';
 import { buildRbac, type BuiltRbac } from './build-rbac.js';
 import { envoyPolicyName } from './policy-name.js';
 
@@ -31,8 +37,11 @@ export interface SidecarAuthzFilters {
   unsupported: AuthorizationPolicy[];
 }
 
-function builtPerAction(proxy: Proxy, push: PushContext, forTcp: boolean): BuiltRbac[] {
-  const byAction = policiesForProxy(proxy, push);
+function builtPerAction(
+  byAction: PoliciesByAction,
+  push: PushContext,
+  forTcp: boolean,
+): BuiltRbac[] {
   const sets: [AuthorizationPolicy[], RBAC_Action][] = [
     [byAction.audit, RBAC_Action.LOG],
     [byAction.deny, RBAC_Action.DENY],
@@ -53,14 +62,25 @@ function builtPerAction(proxy: Proxy, push: PushContext, forTcp: boolean): Built
 
 /** Empty lists when no ALLOW / DENY / AUDIT policy selects the workload. */
 export function sidecarAuthzFilters(proxy: Proxy, push: PushContext): SidecarAuthzFilters {
-  const http = builtPerAction(proxy, push, false).map((b) =>
+  return authzFiltersFor(policiesForProxy(proxy, push), push);
+}
+
+/**
+ * The filters for a set of applicable policies. They depend on nothing else but the mesh trust
+ * domain, so workloads selected by the same policies can share them.
+ */
+export function authzFiltersFor(
+  byAction: PoliciesByAction,
+  push: PushContext,
+): SidecarAuthzFilters {
+  const http = builtPerAction(byAction, push, false).map((b) =>
     typedFilter(HTTP_RBAC_FILTER, HttpRbacSchema, {
       rules: b.rules,
       shadowRules: b.shadowRules,
       shadowRulesStatPrefix: shadowStatPrefix(b.shadowRules),
     }),
   );
-  const network = builtPerAction(proxy, push, true).map((b) =>
+  const network = builtPerAction(byAction, push, true).map((b) =>
     typedFilter(NETWORK_RBAC_FILTER, NetworkRbacSchema, {
       rules: b.rules,
       statPrefix: TCP_RBAC_STAT_PREFIX,
@@ -68,5 +88,18 @@ export function sidecarAuthzFilters(proxy: Proxy, push: PushContext): SidecarAut
       shadowRulesStatPrefix: shadowStatPrefix(b.shadowRules),
     }),
   );
-  return { http, network, unsupported: policiesForProxy(proxy, push).unsupported };
+  return { http, network, unsupported: byAction.unsupported };
+}
+
+/**
+ * authzFiltersFor the policies the push context selected for a workload, shared per push by
+ * every workload with the same selection (the filters read nothing else of the workload).
+ */
+export function sharedAuthzFilters(
+  policies: readonly AuthorizationPolicy[],
+  push: PushContext,
+): SidecarAuthzFilters {
+  return memo(push, `authz|${policies.map(objectId).join(',')}`, () =>
+    authzFiltersFor(groupByAction(policies), push),
+  );
 }

@@ -2,6 +2,8 @@
 // costly part: most proxies of a namespace differ only in labels, yet labels change the result
 // only when some config selects on them. Each fact below says when that can happen; when it
 // cannot, the labels are left out of the key so those proxies share one result.
+import type { ConfigResource } from '../../model/config.js';
+import type { VirtualServiceSpec } from '../../model/istio-types.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import { labelsKey, memo } from './push-memo.js';
@@ -11,11 +13,18 @@ import { labelsKey, memo } from './push-memo.js';
  * with a workloadSelector in the proxy's own namespace are chosen by labels.
  */
 export function destinationRulesSelectWorkloads(push: PushContext, namespace: string): boolean {
-  return memo(push, `dr-selects|${namespace}`, () =>
-    push.snapshot.destinationRules.some(
-      (dr) => dr.metadata.namespace === namespace && dr.spec.workloadSelector !== undefined,
-    ),
+  // One pass per push over the rules, not one per namespace.
+  const namespaces = memo(
+    push,
+    'dr-selecting-namespaces',
+    () =>
+      new Set(
+        push.snapshot.destinationRules
+          .filter((dr) => dr.spec.workloadSelector !== undefined)
+          .map((dr) => dr.metadata.namespace),
+      ),
   );
+  return namespaces.has(namespace);
 }
 
 function hasSourceLabels(matches: readonly unknown[] | undefined): boolean {
@@ -34,15 +43,27 @@ function hasSourceLabels(matches: readonly unknown[] | undefined): boolean {
 export function routingSelectsWorkloads(push: PushContext, namespace: string): boolean {
   return memo(push, `routing-selects|${namespace}`, () => {
     if (destinationRulesSelectWorkloads(push, namespace)) return true;
-    return push.virtualServicesFor(namespace, 'mesh').some((vs) => {
-      const spec = vs.resource.spec;
-      return (
-        (spec.http ?? []).some((r) => hasSourceLabels(r.match)) ||
-        (spec.tcp ?? []).some((r) => hasSourceLabels(r.match)) ||
-        (spec.tls ?? []).some((r) => hasSourceLabels(r.match))
-      );
-    });
+    return push
+      .virtualServicesFor(namespace, 'mesh')
+      .some((vs) => matchesSourceLabels(vs.resource));
   });
+}
+
+// Per VirtualService object (config objects are immutable), so every namespace that sees it
+// asks only once.
+const sourceLabelMatches = new WeakMap<ConfigResource<VirtualServiceSpec>, boolean>();
+
+function matchesSourceLabels(vs: ConfigResource<VirtualServiceSpec>): boolean {
+  let found = sourceLabelMatches.get(vs);
+  if (found === undefined) {
+    const spec = vs.spec;
+    found =
+      (spec.http ?? []).some((r) => hasSourceLabels(r.match)) ||
+      (spec.tcp ?? []).some((r) => hasSourceLabels(r.match)) ||
+      (spec.tls ?? []).some((r) => hasSourceLabels(r.match));
+    sourceLabelMatches.set(vs, found);
+  }
+  return found;
 }
 
 /** Labels as a key part for cluster/endpoint results (DestinationRule choice), else ''. */

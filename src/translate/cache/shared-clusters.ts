@@ -23,17 +23,32 @@ export function sharedOutboundClustersForPort(
   return memo(push, key, () => buildOutboundClustersForPort({ proxy, push }, service, port));
 }
 
+const hostSetKeys = new WeakMap<ReadonlySet<string>, string>();
+
+/** Canonical text of an outboundHosts restriction (cached per set object); '' when none. */
+function hostsPart(hosts: ReadonlySet<string> | undefined): string {
+  if (hosts === undefined) return '';
+  let key = hostSetKeys.get(hosts);
+  if (key === undefined) {
+    key = `only:${JSON.stringify([...hosts].sort())}`;
+    hostSetKeys.set(hosts, key);
+  }
+  return key;
+}
+
 /**
  * All outbound clusters of a proxy, shared by proxies with the same visibility (`scopeKey`, which
  * must identify the proxy type, namespace and Sidecar scope), labels when a DestinationRule in the
- * namespace selects workloads, and DNS family.
+ * namespace selects workloads, DNS family and outbound host restriction (a restricted list is
+ * never handed to an unrestricted caller, nor to one restricted to other hosts).
  */
 export function sharedOutboundClusters(
   proxy: Proxy,
   push: PushContext,
   scopeKey: string,
+  outboundHosts: ReadonlySet<string> | undefined,
   build: () => Cluster[],
 ): Cluster[] {
-  const key = `ocl|${scopeKey}|${clusterLabelsPart(proxy, push)}|${dnsFamilyPart(proxy)}`;
+  const key = `ocl|${scopeKey}|${clusterLabelsPart(proxy, push)}|${dnsFamilyPart(proxy)}|${hostsPart(outboundHosts)}`;
   return memo(push, key, build);
 }

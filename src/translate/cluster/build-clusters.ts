@@ -12,8 +12,9 @@ import {
   passthroughCluster,
 } from './fixed-clusters.js';
 import { buildGrpcClusters } from './grpc-clusters.js';
-import { buildInboundClusters } from './inbound-clusters.js';
+import { parseSubsetKey } from '../common/cluster-name.js';
 import { sharedOutboundClusters, sharedOutboundClustersForPort } from '../cache/shared-clusters.js';
+import { sharedInboundClusters } from '../cache/shared-inbound.js';
 import { memo } from '../cache/push-memo.js';
 
 export interface ClusterBuildOptions {
@@ -27,6 +28,12 @@ export interface ClusterBuildOptions {
    * outbound clusters are shared per push with every proxy giving the same key.
    */
   shareKey?: string;
+  /**
+   * Outbound clusters only for services with these hostnames (gateway cluster filtering); the
+   * result is the full set minus the `outbound|...|<host>` clusters of other hosts. Clusters
+   * that are not per service (BlackHole, passthrough, inbound) are unaffected.
+   */
+  outboundHosts?: ReadonlySet<string>;
 }
 
 /** Services the proxy gets clusters for: exported to its namespace, narrowed by the scope. */
@@ -36,10 +43,14 @@ export function visibleServices(
   opts: ClusterBuildOptions = {},
 ): Service[] {
   const pred = opts.isServiceVisible ?? (() => true);
-  return push.servicesVisibleTo(proxy.namespace).filter((s) => pred(s));
+  const hosts = opts.outboundHosts;
+  return push
+    .servicesVisibleTo(proxy.namespace)
+    .filter((s) => pred(s) && (hosts === undefined || hosts.has(s.hostname)));
 }
 
-function dedupe(clusters: Cluster[]): Cluster[] {
+/** First of each name wins, as istiod's normalizeClusters. */
+export function dedupeClusters(clusters: readonly Cluster[]): Cluster[] {
   const seen = new Set<string>();
   return clusters.filter((c) => {
     if (seen.has(c.name)) return false;
@@ -48,14 +59,28 @@ function dedupe(clusters: Cluster[]): Cluster[] {
   });
 }
 
-export function buildClusters(
+/** Whether a cluster survives an outboundHosts restriction. */
+function keptBy(hosts: ReadonlySet<string> | undefined, name: string): boolean {
+  if (hosts === undefined) return true;
+  const parsed = parseSubsetKey(name);
+  return parsed === undefined || parsed.direction !== 'outbound' || hosts.has(parsed.host);
+}
+
+/**
+ * An Envoy proxy's clusters in istiod's order, before duplicates are dropped: the outbound ones
+ * (one array shared by every proxy with the same inputs when `shareKey` is set) and the rest
+ * (fixed clusters and, for sidecars, inbound clusters).
+ */
+export interface ClusterParts {
+  outbound: readonly Cluster[];
+  rest: Cluster[];
+}
+
+export function envoyClusterParts(
   proxy: Proxy,
   push: PushContext,
   opts: ClusterBuildOptions = {},
-): Cluster[] {
-  if (proxy.generator === 'grpc')
-    return dedupe(buildGrpcClusters(proxy, push, visibleServices(proxy, push, opts), opts.names));
-
+): ClusterParts {
   const portVisible = opts.isServicePortVisible ?? (() => true);
   const buildOutbound = (): Cluster[] => {
     const list: Cluster[] = [];
@@ -70,17 +95,35 @@ export function buildClusters(
   const outbound =
     opts.shareKey === undefined
       ? buildOutbound()
-      : sharedOutboundClusters(proxy, push, opts.shareKey, buildOutbound);
+      : sharedOutboundClusters(proxy, push, opts.shareKey, opts.outboundHosts, buildOutbound);
   // Fixed clusters depend on mesh settings only (inbound passthrough: the proxy's IP families).
   const blackHole = memo(push, 'blackhole', () => blackHoleCluster(push.mesh));
-  if (proxy.type === 'router') return dedupe([...outbound, blackHole]);
+  if (proxy.type === 'router') return { outbound, rest: [blackHole] };
   const ips = proxy.ips.length > 0 ? proxy.ips : [proxy.ip];
   const families = `${ips.some((ip) => !ip.includes(':'))}|${ips.some((ip) => ip.includes(':'))}`;
-  return dedupe([
-    ...outbound,
-    blackHole,
-    memo(push, 'passthrough', () => passthroughCluster(push.mesh)),
-    ...buildInboundClusters(proxy, push),
-    memo(push, `inbound-passthrough|${families}`, () => inboundPassthroughCluster(push.mesh, ips)),
-  ]);
+  return {
+    outbound,
+    rest: [
+      blackHole,
+      memo(push, 'passthrough', () => passthroughCluster(push.mesh)),
+      ...sharedInboundClusters(proxy, push),
+      memo(push, `inbound-passthrough|${families}`, () =>
+        inboundPassthroughCluster(push.mesh, ips),
+      ),
+    ],
+  };
+}
+
+export function buildClusters(
+  proxy: Proxy,
+  push: PushContext,
+  opts: ClusterBuildOptions = {},
+): Cluster[] {
+  if (proxy.generator === 'grpc') {
+    const clusters = buildGrpcClusters(proxy, push, visibleServices(proxy, push, opts), opts.names);
+    // Requested names may name any host: restrict the result, not just the services.
+    return dedupeClusters(clusters.filter((c) => keptBy(opts.outboundHosts, c.name)));
+  }
+  const parts = envoyClusterParts(proxy, push, opts);
+  return dedupeClusters([...parts.outbound, ...parts.rest]);
 }

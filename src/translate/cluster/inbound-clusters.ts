@@ -15,7 +15,12 @@ import {
   LocalityLbEndpointsSchema,
   type LocalityLbEndpoints,
 } from '../../gen/envoy/config/endpoint/v3/endpoint_components_pb.js';
-import type { IstioIngressListener, TrafficPolicy } from '../../model/istio-types.js';
+import type { ConfigResource } from '../../model/config.js';
+import type {
+  ConnectionPoolSettings,
+  DestinationRuleSpec,
+  TrafficPolicy,
+} from '../../model/istio-types.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
 import type { Protocol, Service } from '../../model/service.js';
@@ -99,16 +104,37 @@ function staticEndpoint(address: string, port: number): LocalityLbEndpoints[] {
   ];
 }
 
-interface InboundClusterInput {
+/** One inbound cluster to build, with everything it takes from the proxy already resolved. */
+export interface InboundClusterInput {
   clusterPort: number;
   servicePort: number;
   protocol: Protocol;
   services: Service[];
   /** Empty: ORIGINAL_DST. */
   endpoint?: { address: string; port: number };
+  /** The DestinationRule of the first service, as chosen for the proxy. */
+  destinationRule?: ConfigResource<DestinationRuleSpec>;
 }
 
-function buildInboundCluster(proxy: Proxy, push: PushContext, input: InboundClusterInput): Cluster {
+/**
+ * Everything the inbound clusters take from the proxy besides its type and DNS family (read by
+ * the base cluster): gathered once so that memo keys can name exactly these inputs
+ * (cache/shared-inbound.ts).
+ */
+export interface InboundClusterInputs {
+  clusters: InboundClusterInput[];
+  /** The applicable Sidecar's inboundConnectionPool. */
+  connectionPool?: ConnectionPoolSettings['http'];
+  /** Every listed IP is IPv6: bind upstream connections to ::6. */
+  v6Only: boolean;
+}
+
+function buildInboundCluster(
+  proxy: Proxy,
+  push: PushContext,
+  input: InboundClusterInput,
+  shared: InboundClusterInputs,
+): Cluster {
   const isStatic = input.endpoint !== undefined;
   const draft = buildBaseCluster({
     name: inboundClusterName(input.clusterPort),
@@ -127,16 +153,12 @@ function buildInboundCluster(proxy: Proxy, push: PushContext, input: InboundClus
 
   // Connection pool limits of the service's DR apply server-side too.
   let policy: TrafficPolicy | undefined;
-  const primary = input.services[0];
-  if (primary !== undefined) {
-    const dr = push.destinationRule(proxy.namespace, primary.hostname, proxy.labels);
-    if (dr?.spec.trafficPolicy !== undefined) {
-      policy = portTrafficPolicy(dr.spec.trafficPolicy, input.servicePort);
-      addConfigMetadata(c, dr);
-    }
+  const dr = input.destinationRule;
+  if (dr?.spec.trafficPolicy !== undefined) {
+    policy = portTrafficPolicy(dr.spec.trafficPolicy, input.servicePort);
+    addConfigMetadata(c, dr);
   }
-  const sidecar = push.sidecarFor(proxy.namespace, proxy.labels);
-  const sidecarPool = sidecar?.spec.inboundConnectionPool;
+  const sidecarPool = shared.connectionPool;
   if (sidecarPool !== undefined)
     policy = { ...(policy ?? {}), connectionPool: { http: sidecarPool } };
   applyTrafficPolicy(d, {
@@ -147,10 +169,9 @@ function buildInboundCluster(proxy: Proxy, push: PushContext, input: InboundClus
   });
   const bind = input.endpoint?.address;
   if (bind !== '127.0.0.1' && bind !== '::1') {
-    const v6Only = proxy.ips.length > 0 && proxy.ips.every((ip) => ip.includes(':'));
     c.upstreamBindConfig = create(BindConfigSchema, {
       sourceAddress: {
-        address: v6Only ? INBOUND_PASSTHROUGH_BIND_IPV6 : INBOUND_PASSTHROUGH_BIND_IPV4,
+        address: shared.v6Only ? INBOUND_PASSTHROUGH_BIND_IPV6 : INBOUND_PASSTHROUGH_BIND_IPV4,
         portSpecifier: { case: 'portValue', value: 0 },
       },
     });
@@ -177,34 +198,56 @@ function resolveDefaultEndpoint(
   return { address: host, port };
 }
 
-function fromSidecarIngress(
+/** The inputs for the proxy's inbound clusters: Sidecar ingress ports if any, else its service ports. */
+export function inboundClusterInputs(proxy: Proxy, push: PushContext): InboundClusterInputs {
+  const targets = inboundTargets(proxy, push);
+  const sidecar = push.sidecarFor(proxy.namespace, proxy.labels);
+  const ingress = sidecar?.spec.ingress ?? [];
+  const withRule = (input: InboundClusterInput): InboundClusterInput => {
+    const primary = input.services[0];
+    if (primary === undefined) return input;
+    const dr = push.destinationRule(proxy.namespace, primary.hostname, proxy.labels);
+    return dr === undefined ? input : { ...input, destinationRule: dr };
+  };
+  const clusters =
+    ingress.length > 0
+      ? ingress.map((l) => {
+          const match = targets.find((t) => t.targetPort === l.port.number);
+          return withRule({
+            clusterPort: l.port.number,
+            servicePort: l.port.number,
+            protocol: protocolOf(l.port.protocol),
+            services: match?.services ?? [],
+            endpoint: resolveDefaultEndpoint(proxy, l.defaultEndpoint),
+          });
+        })
+      : targets.map((t) =>
+          withRule({
+            clusterPort: t.targetPort,
+            servicePort: t.servicePort,
+            protocol: t.protocol,
+            services: t.services,
+          }),
+        );
+  return {
+    clusters,
+    connectionPool: sidecar?.spec.inboundConnectionPool,
+    v6Only: proxy.ips.length > 0 && proxy.ips.every((ip) => ip.includes(':')),
+  };
+}
+
+/**
+ * The clusters for gathered inputs. Of the proxy itself only its type and DNS family are read
+ * (by the base cluster); everything else comes from `inputs` and push-wide state.
+ */
+export function inboundClustersFrom(
   proxy: Proxy,
   push: PushContext,
-  ingress: readonly IstioIngressListener[],
-  targets: InboundTarget[],
+  inputs: InboundClusterInputs,
 ): Cluster[] {
-  return ingress.map((l) => {
-    const match = targets.find((t) => t.targetPort === l.port.number);
-    return buildInboundCluster(proxy, push, {
-      clusterPort: l.port.number,
-      servicePort: l.port.number,
-      protocol: protocolOf(l.port.protocol),
-      services: match?.services ?? [],
-      endpoint: resolveDefaultEndpoint(proxy, l.defaultEndpoint),
-    });
-  });
+  return inputs.clusters.map((input) => buildInboundCluster(proxy, push, input, inputs));
 }
 
 export function buildInboundClusters(proxy: Proxy, push: PushContext): Cluster[] {
-  const targets = inboundTargets(proxy, push);
-  const ingress = push.sidecarFor(proxy.namespace, proxy.labels)?.spec.ingress ?? [];
-  if (ingress.length > 0) return fromSidecarIngress(proxy, push, ingress, targets);
-  return targets.map((t) =>
-    buildInboundCluster(proxy, push, {
-      clusterPort: t.targetPort,
-      servicePort: t.servicePort,
-      protocol: t.protocol,
-      services: t.services,
-    }),
-  );
+  return inboundClustersFrom(proxy, push, inboundClusterInputs(proxy, push));
 }

@@ -16,8 +16,8 @@ import { HttpInspectorSchema } from '../../gen/envoy/extensions/filters/listener
 import { TlsInspectorSchema } from '../../gen/envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector_pb.js';
 import type { Proxy } from '../../model/proxy.js';
 import type { PushContext } from '../../model/push-context.js';
-import { sidecarAuthzFilters } from '../authz/sidecar-rbac-filters.js';
-import { inboundPorts } from './inbound-ports.js';
+import { sharedAuthzFilters } from '../authz/sidecar-rbac-filters.js';
+import { inboundListenerInputs, type InboundListenerInputs } from './inbound-listener-inputs.js';
 import { boundListenerFields } from './listener-binding.js';
 import { effectiveMtlsMode } from './peer-authentication.js';
 import type { SidecarScope } from './sidecar-scope.js';
@@ -68,10 +68,18 @@ export function buildBoundInboundListeners(
   push: PushContext,
   scope: SidecarScope,
 ): Listener[] {
-  const bound = inboundPorts(proxy, push, scope).filter((p) => p.bindToPort);
+  return boundInboundListeners(push, inboundListenerInputs(proxy, push, scope));
+}
+
+/** The listeners for gathered inputs: reads nothing of the proxy beyond them (shared per push). */
+export function boundInboundListeners(
+  push: PushContext,
+  inputs: InboundListenerInputs,
+): Listener[] {
+  const bound = inputs.ports.filter((p) => p.bindToPort);
   if (bound.length === 0) return [];
-  const policies = push.peerAuthenticationsFor(proxy.namespace, proxy.labels);
-  const authz = sidecarAuthzFilters(proxy, push);
+  const policies = inputs.peerAuthentications;
+  const authz = sharedAuthzFilters(inputs.authorizationPolicies, push);
   return bound.map((p) => {
     const chains = portChains(p, effectiveMtlsMode(policies, p.port), authz);
     return create(ListenerSchema, {

@@ -40,8 +40,22 @@ function istioRootValidation() {
   };
 }
 
-/** Inbound Istio mTLS; HTTP chains negotiate h2/http1.1, TCP chains Istio's own ALPNs. */
+const istioMutualServerSockets = new Map<boolean, TransportSocket>();
+
+/**
+ * Inbound Istio mTLS; HTTP chains negotiate h2/http1.1, TCP chains Istio's own ALPNs. Constant,
+ * so one object per kind serves every chain (never mutated, like every translated message).
+ */
 export function istioMutualServerTls(http: boolean): TransportSocket {
+  let socket = istioMutualServerSockets.get(http);
+  if (socket === undefined) {
+    socket = buildIstioMutualServerTls(http);
+    istioMutualServerSockets.set(http, socket);
+  }
+  return socket;
+}
+
+function buildIstioMutualServerTls(http: boolean): TransportSocket {
   return tlsTransportSocket(
     create(DownstreamTlsContextSchema, {
       commonTlsContext: {

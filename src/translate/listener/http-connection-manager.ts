@@ -2,6 +2,7 @@
 // each kind of listener. Tracing and access logging are off (istiod enables them from
 // MeshConfig settings mini-istiod does not read).
 import { create } from '@bufbuild/protobuf';
+import type { Any } from '@bufbuild/protobuf/wkt';
 import type { RouteConfiguration } from '../../gen/envoy/config/route/v3/route_pb.js';
 import {
   HttpConnectionManager_ForwardClientCertDetails as ForwardClientCert,
@@ -69,7 +70,23 @@ export function buildHttpConnectionManager(opts: HcmOptions): HttpConnectionMana
   });
 }
 
+// The route specifier of every HCM filter built here, by its packed config: readers of built
+// listeners (inspect.ts rdsNamesOf) learn the RDS name without unpacking the HCM again.
+// `null`: an inline route configuration.
+const packedRds = new WeakMap<Any, string | null>();
+
+/** The RDS name of an HCM config packed by httpConnectionManagerFilter (null: inline routes). */
+export function packedHcmRdsName(config: Any): string | null | undefined {
+  return packedRds.get(config);
+}
+
 /** The HCM wrapped as a listener network filter. */
 export function httpConnectionManagerFilter(opts: HcmOptions): TypedFilter {
-  return typedFilter(HCM_FILTER, HttpConnectionManagerSchema, buildHttpConnectionManager(opts));
+  const filter = typedFilter(
+    HCM_FILTER,
+    HttpConnectionManagerSchema,
+    buildHttpConnectionManager(opts),
+  );
+  packedRds.set(filter.configType.value, opts.routeConfig !== undefined ? null : (opts.rds ?? ''));
+  return filter;
 }

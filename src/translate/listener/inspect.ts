@@ -7,6 +7,7 @@ import type {
   FilterChain,
 } from '../../gen/envoy/config/listener/v3/listener_components_pb.js';
 import type { Listener } from '../../gen/envoy/config/listener/v3/listener_pb.js';
+import { packedHcmRdsName } from './http-connection-manager.js';
 import {
   HttpConnectionManagerSchema,
   type HttpConnectionManager,
@@ -53,14 +54,41 @@ export function httpConnectionManagersOf(listener: Listener): HttpConnectionMana
   return out;
 }
 
-/** RDS names a listener references, in order, without duplicates. */
-export function rdsNamesOf(listener: Listener): string[] {
+// Listeners are immutable once built and many proxies share one object: unpack each once.
+const rdsNamesByListener = new WeakMap<Listener, readonly string[]>();
+
+/** RDS names a listener references, in order, without duplicates (cached per listener object). */
+export function rdsNamesOf(listener: Listener): readonly string[] {
+  let names = rdsNamesByListener.get(listener);
+  if (names === undefined) {
+    names = Object.freeze(unpackRdsNames(listener));
+    rdsNamesByListener.set(listener, names);
+  }
+  return names;
+}
+
+function unpackRdsNames(listener: Listener): string[] {
   const names: string[] = [];
-  for (const hcm of httpConnectionManagersOf(listener)) {
-    if (hcm.routeSpecifier.case === 'rds') {
-      const n = hcm.routeSpecifier.value.routeConfigName;
-      if (!names.includes(n)) names.push(n);
+  const add = (n: string): void => {
+    if (!names.includes(n)) names.push(n);
+  };
+  for (const chain of allFilterChains(listener)) {
+    for (const f of chain.filters) {
+      // HCMs built by this process carry their RDS name alongside; others are unpacked.
+      const known =
+        f.configType.case === 'typedConfig' ? packedHcmRdsName(f.configType.value) : undefined;
+      if (known !== undefined) {
+        if (known !== null) add(known);
+        continue;
+      }
+      const hcm = hcmOfFilter(f);
+      if (hcm?.routeSpecifier.case === 'rds') add(hcm.routeSpecifier.value.routeConfigName);
     }
+  }
+  const api = listener.apiListener?.apiListener;
+  if (api && anyIs(api, HttpConnectionManagerSchema)) {
+    const hcm = anyUnpack(api, HttpConnectionManagerSchema);
+    if (hcm?.routeSpecifier.case === 'rds') add(hcm.routeSpecifier.value.routeConfigName);
   }
   return names;
 }

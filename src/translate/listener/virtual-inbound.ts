@@ -26,13 +26,15 @@ import { istioMutualServerTls } from './downstream-tls.js';
 import { inboundChainOptions } from './inbound-chain-options.js';
 import { envoyHttpFilters } from './http-filters.js';
 import { httpConnectionManagerFilter } from './http-connection-manager.js';
-import { inboundPorts, type InboundPort } from './inbound-ports.js';
+import { inboundListenerInputs, type InboundListenerInputs } from './inbound-listener-inputs.js';
+import type { InboundPort } from './inbound-ports.js';
 import { inboundRouteConfig } from './inbound-route-config.js';
 import { effectiveMtlsMode, type EffectiveMtls } from './peer-authentication.js';
 import { listenerClass } from './protocol-class.js';
 import type { SidecarScope } from './sidecar-scope.js';
 import { tcpProxyFilter } from './tcp-proxy.js';
-import { sidecarAuthzFilters, type SidecarAuthzFilters } from '../authz/sidecar-rbac-filters.js';
+import { sharedAuthzFilters, type SidecarAuthzFilters } from '../authz/sidecar-rbac-filters.js';
+import { memo, objectId } from '../cache/push-memo.js';
 import { socketAddress } from '../common/socket-address.js';
 import { typedFilter, type TypedFilter } from './typed-config.js';
 import {
@@ -67,6 +69,9 @@ export function portChains(
   mode: EffectiveMtls,
   authz: SidecarAuthzFilters,
 ): FilterChain[] {
+  // The mTLS and plaintext chains of a port carry the same filters: build them once.
+  let http: TypedFilter | undefined;
+  let tcp: TypedFilter | undefined;
   return inboundChainOptions(chainKind(p), mode).map((o) =>
     create(FilterChainSchema, {
       name: `${p.bind}_${p.port}`,
@@ -78,8 +83,8 @@ export function portChains(
       transportSocket: o.mtls ? istioMutualServerTls(o.protocol === 'http') : undefined,
       filters:
         o.protocol === 'http'
-          ? [httpFilterFor(p, authz)]
-          : [...authz.network, tcpProxyFilter(p.cluster)],
+          ? [(http ??= httpFilterFor(p, authz))]
+          : [...authz.network, (tcp ??= tcpProxyFilter(p.cluster))],
     }),
   );
 }
@@ -117,9 +122,14 @@ export function buildVirtualInboundListener(
   push: PushContext,
   scope: SidecarScope,
 ): Listener {
-  const policies = push.peerAuthenticationsFor(proxy.namespace, proxy.labels);
-  // AuthorizationPolicy RBAC, built once and shared by every chain (HTTP and TCP).
-  const authz = sidecarAuthzFilters(proxy, push);
+  return virtualInboundListener(push, inboundListenerInputs(proxy, push, scope));
+}
+
+/** The listener for gathered inputs: reads nothing of the proxy beyond them (shared per push). */
+export function virtualInboundListener(push: PushContext, inputs: InboundListenerInputs): Listener {
+  const policies = inputs.peerAuthentications;
+  // AuthorizationPolicy RBAC, built once per push and policy set, shared by every chain.
+  const authz = sharedAuthzFilters(inputs.authorizationPolicies, push);
   const chains: FilterChain[] = [
     create(FilterChainSchema, {
       name: 'virtualInbound-blackhole',
@@ -127,11 +137,15 @@ export function buildVirtualInboundListener(
       filters: [tcpProxyFilter(BLACKHOLE_CLUSTER)],
     }),
   ];
-  for (const p of inboundPorts(proxy, push, scope)) {
+  for (const p of inputs.ports) {
     if (p.bindToPort) continue; // its own listener (bound-inbound.ts)
     chains.push(...portChains(p, effectiveMtlsMode(policies, p.port), authz));
   }
-  chains.push(...passthroughChains(effectiveMtlsMode(policies), authz));
+  // The catch-all chains depend on the workload-level mode and the RBAC filters only.
+  const mode = effectiveMtlsMode(policies);
+  chains.push(
+    ...memo(push, `vin-catchall|${mode}|${objectId(authz)}`, () => passthroughChains(mode, authz)),
+  );
   return create(ListenerSchema, {
     name: VIRTUAL_INBOUND,
     address: socketAddress(WILDCARD_ADDRESS, VIRTUAL_INBOUND_PORT),

@@ -4,6 +4,7 @@
 // translation.
 import { toBinary } from '@bufbuild/protobuf';
 import { ClusterSchema, type Cluster } from '../../../gen/envoy/config/cluster/v3/cluster_pb.js';
+import { ListenerSchema } from '../../../gen/envoy/config/listener/v3/listener_pb.js';
 import {
   RouteConfigurationSchema,
   type RouteConfiguration,
@@ -11,7 +12,7 @@ import {
 import { parseProxy } from '../../../model/proxy-identity.js';
 import type { PushContext } from '../../../model/push-context.js';
 import { pushContextFromYaml } from '../../../model/testing/snapshot-from-yaml.js';
-import { BOOKINFO, PRODUCTPAGE } from '../../__tests__/world.js';
+import { BOOKINFO, GATEWAY, PRODUCTPAGE, testdata } from '../../__tests__/world.js';
 import { translateProxy } from '../../translate-proxy.js';
 import type { ProxyResources } from '../../types.js';
 import { memo, withoutMemo } from '../push-memo.js';
@@ -177,6 +178,35 @@ spec:
     expect(route(translate(plain, RATINGS), '9080')).toBe(
       route(translate(plain, PRODUCTPAGE), '9080'),
     );
+  });
+
+  it('shares gateway listeners and route configs between replicas with the same labels', () => {
+    const replica = (name: string, ip: string, extra: string): string => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: istio-system
+  labels: {app: istio-ingressgateway, istio: ingressgateway${extra}}
+status: {phase: Running, podIP: ${ip}, conditions: [{type: Ready, status: 'True'}]}`;
+    const push = world(
+      testdata('in', 'gateway-tls.yaml'),
+      replica('istio-ingressgateway-1', '10.244.9.11', ''),
+      replica('istio-ingressgateway-2', '10.244.9.12', ', canary: "true"'),
+    );
+    const gw = (pod: string, ip: string): string =>
+      `router~${ip}~${pod}.istio-system~istio-system.svc.cluster.local`;
+    const first = translate(push, GATEWAY);
+    const second = translate(push, gw('istio-ingressgateway-1', '10.244.9.11'));
+    expect(first.listeners.length).toBeGreaterThan(0);
+    second.listeners.forEach((l, i) => expect(l).toBe(first.listeners[i]));
+    expect(second.routes[0]).toBe(first.routes[0]);
+    // Other labels: its own objects (a Gateway could select on them), equal to unmemoized ones.
+    const canaryId = gw('istio-ingressgateway-2', '10.244.9.12');
+    const canary = translate(push, canaryId);
+    expect(canary.listeners[0]).not.toBe(first.listeners[0]);
+    const listenerBytes = (r: ProxyResources) =>
+      r.listeners.map((l) => toBinary(ListenerSchema, l));
+    expect(listenerBytes(canary)).toEqual(listenerBytes(unmemoized(push, canaryId)));
   });
 
   it('keys on the Sidecar scope that applies', () => {

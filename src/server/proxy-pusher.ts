@@ -1,0 +1,121 @@
+// Brings one connected proxy to a push generation and stores the result in the snapshot cache.
+// Contract: afterwards the proxy's snapshot equals its full, unmemoized translation with the
+// generation's push context (gateway cluster filtering applied when on), it records that push
+// and sequence number, and the snapshot was replaced in a single setSnapshot call, so its
+// streams never see a half-applied push. The return value says whether anything changed for it.
+import type { Proxy } from '../model/proxy.js';
+import { parseProxy } from '../model/proxy-identity.js';
+import type { PushContext } from '../model/push-context.js';
+import { translateProxy } from '../translate/translate-proxy.js';
+import type { ProxyResources } from '../translate/types.js';
+import type { Snapshot, SnapshotCache } from '../xds/snapshot-cache.js';
+import { nodeMetadata, type ConnectedProxy, type PushGeneration } from './connected-proxy.js';
+import { gatewayTranslateOptions } from './gateway-cluster-filter.js';
+import { snapshotOf } from './proxy-snapshot.js';
+import { choosePushPath, type PushPath, type PushWork } from './push-path.js';
+import { localRouteNames, routingFastPathApplies } from './routing-delta.js';
+import {
+  withEndpointDelta,
+  withGatewayRoutingPatch,
+  withRoutingPatch,
+} from './snapshot-patches.js';
+
+/** How a push brought one proxy to its new context. */
+export interface PushOutcome {
+  path: PushPath;
+  changed: boolean;
+}
+
+export class ProxyPusher {
+  /**
+   * @param filterGatewayClusters send gateways only the clusters their VirtualServices route to
+   *   (gateway-cluster-filter.ts), on every path.
+   */
+  constructor(
+    private readonly cache: SnapshotCache,
+    private readonly filterGatewayClusters: boolean,
+  ) {}
+
+  /** The proxy's full translation with `push`, as the server serves it. */
+  translate(proxy: Proxy, push: PushContext): ProxyResources {
+    // Filtering builds only the routed services' clusters (equal to filtering a full translation).
+    const opts = this.filterGatewayClusters ? gatewayTranslateOptions(proxy, push) : {};
+    return translateProxy(proxy, push, opts);
+  }
+
+  /**
+   * Full translation (new connections, and the `translate` path): the proxy's identity is
+   * re-parsed against the new context first, as its pods and services may have changed.
+   */
+  translateInto(nodeId: string, connected: ConnectedProxy, target: PushGeneration): boolean {
+    const reparsed = parseProxy(nodeId, nodeMetadata(connected.node), target.push);
+    if (reparsed.ok) connected.proxy = reparsed.value;
+    const resources = this.translate(connected.proxy, target.push);
+    connected.localRoutes = routingFastPathApplies(connected.proxy)
+      ? localRouteNames(connected.proxy, target.push, resources.listeners)
+      : undefined;
+    return this.commit(nodeId, connected, target, snapshotOf(resources, target.interner));
+  }
+
+  /**
+   * A push's visit of one proxy, by the cheapest path (push-path.ts). Only a proxy served the
+   * previous push's config can take a shortcut; any other is translated.
+   */
+  pushProxy(nodeId: string, connected: ConnectedProxy, work: PushWork): PushOutcome {
+    const served = connected.push === work.previous ? this.cache.getSnapshot(nodeId) : undefined;
+    if (served === undefined) {
+      return { path: 'translate', changed: this.translateInto(nodeId, connected, work.target) };
+    }
+    const path = choosePushPath(connected, served, work, this.filterGatewayClusters);
+    return { path, changed: this.apply(path, nodeId, connected, served, work) };
+  }
+
+  private apply(
+    path: PushPath,
+    nodeId: string,
+    connected: ConnectedProxy,
+    served: Snapshot,
+    work: PushWork,
+  ): boolean {
+    const { previous, target, delta } = work;
+    const { push, interner } = target;
+    const proxy = connected.proxy;
+    switch (path) {
+      case 'translate':
+        return this.translateInto(nodeId, connected, target);
+      case 'routing-unchanged':
+      case 'skip':
+        return this.commit(nodeId, connected, target, undefined);
+      case 'endpoints': {
+        // Chosen for endpoint-only pushes only, which carry a delta (translating is always safe).
+        if (delta === undefined) return this.translateInto(nodeId, connected, target);
+        const next = withEndpointDelta(served, proxy, push, delta, interner);
+        return this.commit(nodeId, connected, target, next);
+      }
+      case 'patch-routing': {
+        const local = connected.localRoutes ?? [];
+        const next = withRoutingPatch(served, proxy, local, previous, push, interner);
+        return this.commit(nodeId, connected, target, next);
+      }
+      case 'patch-gateway-routing': {
+        const next = withGatewayRoutingPatch(served, proxy, push, interner);
+        return this.commit(nodeId, connected, target, next);
+      }
+    }
+  }
+
+  /**
+   * Records that the proxy now holds `target`'s config and stores `next` as its snapshot in one
+   * setSnapshot call; undefined: the served snapshot already is that config (nothing changes).
+   */
+  private commit(
+    nodeId: string,
+    connected: ConnectedProxy,
+    target: PushGeneration,
+    next: Snapshot | undefined,
+  ): boolean {
+    connected.push = target.push;
+    connected.pushSeq = target.seq;
+    return next !== undefined && this.cache.setSnapshot(nodeId, next).size > 0;
+  }
+}

@@ -1,0 +1,103 @@
+// A proxy's next snapshot built from the one it was served, for the push paths that patch it
+// (push-path.ts). Contract: given a snapshot equal to the proxy's full translation with
+// `previous`, each returns one equal to its full translation with `push`, under the conditions
+// its path is chosen for. Only the rebuilt resources are (re-)encoded; every type left alone
+// keeps its map, so diffs and pushes cover just what a patch touched.
+import { ClusterLoadAssignmentSchema } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
+import { ListenerSchema, type Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
+import {
+  RouteConfigurationSchema,
+  type RouteConfiguration,
+} from '../gen/envoy/config/route/v3/route_pb.js';
+import type { Proxy } from '../model/proxy.js';
+import type { PushContext } from '../model/push-context.js';
+import type { XdsResource } from '../xds/resource.js';
+import type { Snapshot } from '../xds/snapshot-cache.js';
+import { LISTENER_TYPE, ROUTE_TYPE, ENDPOINT_TYPE } from '../xds/type-urls.js';
+import { applyEndpointDelta, type EndpointDelta } from './endpoint-delta.js';
+import { withReplaced, type ResourceInterner } from './proxy-snapshot.js';
+import { gatewayRoutingPatch, routingPatch } from './routing-delta.js';
+
+/**
+ * `endpoints` path: the served snapshot with the load assignments the delta affects rebuilt;
+ * undefined when it affects none of the proxy's (the served snapshot stays as is).
+ */
+export function withEndpointDelta(
+  served: Snapshot,
+  proxy: Proxy,
+  push: PushContext,
+  delta: EndpointDelta,
+  interner: ResourceInterner,
+): Snapshot | undefined {
+  const names = served.get(ENDPOINT_TYPE)?.keys() ?? [];
+  const rebuilt = applyEndpointDelta(proxy, names, push, delta);
+  if (rebuilt.length === 0) return undefined;
+  const replaced = rebuilt.map((e) =>
+    interner.intern(ClusterLoadAssignmentSchema, e, e.clusterName),
+  );
+  return withReplaced(served, replaced);
+}
+
+/**
+ * `patch-routing` path (sidecars): outbound listeners and route configs rebuilt, the listeners
+ * outside the patch (and the route configs named in `localRoutes`) kept.
+ */
+export function withRoutingPatch(
+  served: Snapshot,
+  proxy: Proxy,
+  localRoutes: readonly string[],
+  previous: PushContext,
+  push: PushContext,
+  interner: ResourceInterner,
+): Snapshot {
+  const patch = routingPatch(proxy, localRoutes, previous, push);
+  const listeners = new Map(served.get(LISTENER_TYPE));
+  for (const name of patch.removedListeners) listeners.delete(name);
+  for (const [name, l] of internListeners(patch.listeners, interner)) listeners.set(name, l);
+  const routes = internRoutes(patch.routes, interner);
+  const next = new Map(served);
+  next.set(LISTENER_TYPE, listeners);
+  if (routes.size > 0 || served.has(ROUTE_TYPE)) next.set(ROUTE_TYPE, routes);
+  return next;
+}
+
+/**
+ * `patch-gateway-routing` path: the gateway's listeners and route configs rebuilt and replacing
+ * the served ones; clusters and load assignments keep their entries.
+ */
+export function withGatewayRoutingPatch(
+  served: Snapshot,
+  proxy: Proxy,
+  push: PushContext,
+  interner: ResourceInterner,
+): Snapshot {
+  const patch = gatewayRoutingPatch(proxy, push);
+  const next = new Map(served);
+  for (const [typeUrl, resources] of [
+    [LISTENER_TYPE, internListeners(patch.listeners, interner)],
+    [ROUTE_TYPE, internRoutes(patch.routes, interner)],
+  ] as const) {
+    // A type a full translation has no resource of is absent from the snapshot (snapshotOf).
+    if (resources.size > 0) next.set(typeUrl, resources);
+    else next.delete(typeUrl);
+  }
+  return next;
+}
+
+function internListeners(
+  listeners: readonly Listener[],
+  interner: ResourceInterner,
+): Map<string, XdsResource> {
+  const out = new Map<string, XdsResource>();
+  for (const l of listeners) out.set(l.name, interner.intern(ListenerSchema, l, l.name));
+  return out;
+}
+
+function internRoutes(
+  routes: readonly RouteConfiguration[],
+  interner: ResourceInterner,
+): Map<string, XdsResource> {
+  const out = new Map<string, XdsResource>();
+  for (const r of routes) out.set(r.name, interner.intern(RouteConfigurationSchema, r, r.name));
+  return out;
+}
