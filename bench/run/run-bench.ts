@@ -6,6 +6,7 @@
 // snapshots of every state the scenarios pass through (for the go-control-plane baseline), then
 // run the same scenarios against mini-istiod and against the baseline with the same load client.
 // Results: bench/results/<date>.json plus a printed summary. No assertions: numbers only.
+import { MALLOC_TUNING_ENV } from '../../src/cli/serve-malloc-tuning.js';
 import { FILTER_GATEWAY_CLUSTERS_ENV } from '../../src/server/gateway-cluster-filter.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,7 +57,11 @@ interface BenchOptions {
   cpuProf: boolean;
   /** Take a server heap snapshot after the connect storm (bench/results/profiles/). */
   heapSnapshot: boolean;
-  /** Run the server with glibc malloc tuning (MALLOC_TUNING_ENV). */
+  /**
+   * Run the server with the glibc malloc settings `serve` gives itself outside containers
+   * (MALLOC_TUNING_ENV). The bench starts the CLI module directly (serve-entry.ts), never through
+   * that re-execution, so the measured process is the server either way.
+   */
   mallocTuning: boolean;
   /** End each run after this scenario. */
   stopAfter?: string;
@@ -65,17 +70,6 @@ interface BenchOptions {
   quietMs: number;
   timeoutMs: number;
 }
-
-/**
- * glibc malloc settings for the server (`--malloc-tuning`): fixed mmap threshold (glibc otherwise
- * raises it after the first large free, so response-sized buffers then fragment the heap) and
- * two arenas. At 2,000 proxies this returns ~300 MB of freed native memory to the OS.
- */
-const MALLOC_TUNING_ENV: Record<string, string> = {
-  MALLOC_ARENA_MAX: '2',
-  MALLOC_MMAP_THRESHOLD_: '131072',
-  MALLOC_TRIM_THRESHOLD_: '262144',
-};
 
 function parseArgs(argv: string[]): BenchOptions {
   const flags = new Map<string, string>();

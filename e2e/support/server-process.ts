@@ -99,10 +99,13 @@ export class ServerProcess {
       String(this.debugPort),
     ];
     if (this.debounceMs !== undefined) args.push('--debounce', String(this.debounceMs));
+    // Its own process group: `serve` may run as a child of the CLI process (glibc malloc tuning,
+    // src/cli/serve-malloc-tuning.ts), and stop() signals both, as a container runtime would.
     const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
+      detached: true,
     });
     this.child = child;
     child.stderr?.setEncoding('utf8');
@@ -144,15 +147,22 @@ export class ServerProcess {
     return (await res.json()) as T;
   }
 
-  /** Sends `signal` and waits for the process to exit (SIGKILL after `timeoutMs`). */
+  /** Sends `signal` to its process group and waits for it to exit (SIGKILL after `timeoutMs`). */
   async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<ExitInfo> {
     const child = this.child;
     const exited = this.exited;
     if (!child || !exited) throw new Error('mini-istiod is not running');
     if (child.exitCode !== null || child.signalCode !== null) return exited;
     this.killedAt = performance.now();
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const kill = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, sig);
+      } catch {
+        // the group is already gone
+      }
+    };
+    kill(signal);
+    const timer = setTimeout(() => kill('SIGKILL'), timeoutMs);
     try {
       return await exited;
     } finally {

@@ -4,6 +4,7 @@
 import { keyOf, configKey, type ConfigKey, type ConfigResource } from './config.js';
 import type { ConfigSnapshot } from './push-context.js';
 import type { RawDocument, SourceUpdate } from '../sources/types.js';
+import { internStrings } from './intern-strings.js';
 import type { ConfigError } from './validation/types.js';
 import { validateResource } from './validation/validate-resource.js';
 
@@ -37,7 +38,10 @@ export class ConfigStore {
 
   apply(updates: SourceUpdate[]): StoreChange {
     const changed = new Set<ConfigKey>();
-    for (const u of updates) this.applyOne(u, changed);
+    // The documents become the store's (sources keep no reference): their repeated string
+    // values are shared across the batch, which is the whole config on a source's first load.
+    const strings = new Map<string, string>();
+    for (const u of updates) this.applyOne(u, changed, strings);
     if (changed.size > 0) {
       this.version++;
       this.cached = undefined;
@@ -65,12 +69,13 @@ export class ConfigStore {
     return this.cached;
   }
 
-  private applyOne(u: SourceUpdate, changed: Set<ConfigKey>): void {
+  private applyOne(u: SourceUpdate, changed: Set<ConfigKey>, strings: Map<string, string>): void {
     const previous = this.origins.get(u.origin);
     const errors: ConfigError[] = [...u.parseErrors];
     const seenHere = new Set<ConfigKey>();
     const keys = new Set<ConfigKey>();
     for (const doc of u.removed ? [] : u.documents) {
+      internStrings(doc.object, strings);
       const result = validateResource(doc.object, doc.source);
       errors.push(...result.warnings.filter((w) => w.code !== 'UnsupportedKind'));
       if (!result.ok) {

@@ -2,12 +2,14 @@
 // serves ADS on the xDS port, the debug API on the debug port and, when given a serving
 // certificate, the validating admission webhook; shuts down gracefully on SIGTERM/SIGINT
 // (streams ended after their queued writes).
+//
+// Memory: the Kubernetes client library (~25 MB of heap once loaded) is imported only when a
+// cluster is followed; a file-only server never loads it.
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DebugServer } from '../../debug/http-server.js';
 import { DiscoveryServer } from '../../server/discovery-server.js';
 import { FileSource } from '../../sources/file/file-source.js';
-import { createKubernetesSource } from '../../sources/kubernetes/kubernetes-source.js';
 import { ValidationWebhook } from '../../sources/kubernetes/webhook/webhook-server.js';
 import type { ConfigSource } from '../../sources/types.js';
 
@@ -62,7 +64,10 @@ export function registerServe(program: Command): void {
     });
 }
 
-function configSources(opts: ServeOptions, log: (line: string) => void): ConfigSource[] {
+async function configSources(
+  opts: ServeOptions,
+  log: (line: string) => void,
+): Promise<ConfigSource[]> {
   const sources: ConfigSource[] = [];
   if (opts.configDir.length > 0) {
     sources.push(
@@ -70,6 +75,8 @@ function configSources(opts: ServeOptions, log: (line: string) => void): ConfigS
     );
   }
   if (opts.kubeconfig || opts.inCluster) {
+    const { createKubernetesSource } =
+      await import('../../sources/kubernetes/kubernetes-source.js');
     sources.push(
       createKubernetesSource({
         kubeconfig: opts.kubeconfig,
@@ -107,7 +114,7 @@ async function runServe(opts: ServeOptions): Promise<void> {
     );
   }
   const discovery = new DiscoveryServer({
-    sources: configSources(opts, log),
+    sources: await configSources(opts, log),
     mesh: { outboundTrafficPolicy: policy },
     debounceMs: Number(opts.debounce),
     log,
@@ -129,15 +136,24 @@ async function runServe(opts: ServeOptions): Promise<void> {
       (webhookPort ? `, admission webhook on :${webhookPort}` : ''),
   );
 
+  // The listeners stay until the shutdown is done: a signal often arrives twice (Ctrl-C or a
+  // process-group kill reaches both this process and a wrapper that forwards it: npm, or the
+  // malloc-tuning parent), and a second one without a listener would kill the process mid-stop.
   await new Promise<void>((resolve) => {
     let stopping = false;
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       log(`${signal}: shutting down`);
-      Promise.all([discovery.stop(), debug.close(), webhook?.close()]).finally(resolve);
+      Promise.all([discovery.stop(), debug.close(), webhook?.close()]).finally(() => {
+        process.off('SIGTERM', onTerm);
+        process.off('SIGINT', onInt);
+        resolve();
+      });
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
   });
 }

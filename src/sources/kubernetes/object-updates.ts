@@ -2,6 +2,7 @@
 // (cluster-scoped objects such as Namespaces: `k8s://<Kind>/<name>`), which is also the
 // SourceRef.file every error about the object names.
 import type { RawObject } from '../../model/config.js';
+import { kubeReadFields } from '../../model/kube-read-fields.js';
 import type { SourceUpdate } from '../types.js';
 
 export interface ObjectId {
@@ -34,17 +35,16 @@ export function objectIdentity(
 }
 
 /**
- * The object as the model reads it: apiVersion/kind filled in (list items carry neither) and
- * metadata.managedFields dropped (server-side apply bookkeeping, large and meaningless here).
+ * The object as the model reads it: apiVersion/kind filled in (list items carry neither), and
+ * only the fields the model reads (kubeReadFields: no server bookkeeping, Pods reduced to their
+ * identity, ports and readiness), so the store holds a fraction of each listed object.
  */
 export function toRawObject(
   obj: Record<string, unknown>,
   apiVersion: string,
   kind: string,
 ): RawObject {
-  const metadata = isObj(obj.metadata) ? { ...obj.metadata } : {};
-  delete metadata.managedFields;
-  return { ...obj, apiVersion, kind, metadata };
+  return kubeReadFields({ ...obj, apiVersion, kind });
 }
 
 export function upsertUpdate(raw: RawObject, id: ObjectId): SourceUpdate {

@@ -31,17 +31,29 @@ describe('object updates', () => {
     expect(originOf({ kind: 'Namespace', name: 'bookinfo' })).toBe('k8s://Namespace/bookinfo');
   });
 
-  it('fills apiVersion/kind, strips managedFields and leaves the input untouched', () => {
+  it('fills apiVersion/kind, strips server bookkeeping and leaves the input untouched', () => {
     const raw = toRawObject(listed, 'networking.istio.io/v1', 'VirtualService');
     expect(raw.apiVersion).toBe('networking.istio.io/v1');
     expect(raw.kind).toBe('VirtualService');
-    expect(raw.metadata).toEqual({
-      name: 'reviews',
-      namespace: 'default',
-      resourceVersion: '1234',
-      uid: 'a1b2',
-    });
+    expect(raw.metadata).toEqual({ name: 'reviews', namespace: 'default', uid: 'a1b2' });
+    expect(raw.spec).toEqual(listed.spec);
     expect(listed.metadata.managedFields).toHaveLength(1);
+    expect(listed.metadata.resourceVersion).toBe('1234');
+  });
+
+  it('keeps only what the model reads of a Pod (model/kube-read-fields.ts)', () => {
+    const pod = {
+      metadata: { name: 'reviews-v1-0', namespace: 'default', resourceVersion: '5' },
+      spec: { serviceAccountName: 'reviews', containers: [{ name: 'app', image: 'x', ports: [] }] },
+      status: { podIP: '10.0.0.1', containerStatuses: [{ name: 'app', restartCount: 3 }] },
+    };
+    expect(toRawObject(pod, 'v1', 'Pod')).toEqual({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'reviews-v1-0', namespace: 'default' },
+      spec: { serviceAccountName: 'reviews', containers: [{ name: 'app', ports: [] }] },
+      status: { podIP: '10.0.0.1' },
+    });
   });
 
   it('produces updates that the model validates, with the origin as source file', () => {
