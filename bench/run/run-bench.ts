@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [--services N --namespaces M --proxies P --versions K
 //   --scoping on|off|both --modes sotw,delta --churn-rate R --churn-seconds S --no-go --cpu-prof
-//   --filter-gateway-clusters on|off --heap-snapshot --stop-after <scenario> --malloc-tuning]`
+//   --filter-gateway-clusters on|off --heap-snapshot --stop-after <scenario> --no-malloc-tuning]`
 //
 // For each run (Sidecar scoping on/off × SotW/Delta): generate a mesh, export the per-proxy
 // snapshots of every state the scenarios pass through (for the go-control-plane baseline), then
@@ -60,7 +60,8 @@ interface BenchOptions {
   /**
    * Run the server with the glibc malloc settings `serve` gives itself outside containers
    * (MALLOC_TUNING_ENV). The bench starts the CLI module directly (serve-entry.ts), never through
-   * that re-execution, so the measured process is the server either way.
+   * that re-execution, so the measured process is the server either way. On by default, as
+   * `serve` is; `--no-malloc-tuning` measures the server with glibc's defaults.
    */
   mallocTuning: boolean;
   /** End each run after this scenario. */
@@ -97,7 +98,7 @@ function parseArgs(argv: string[]): BenchOptions {
     go: !flags.has('no-go'),
     cpuProf: flags.has('cpu-prof'),
     heapSnapshot: flags.has('heap-snapshot'),
-    mallocTuning: flags.has('malloc-tuning'),
+    mallocTuning: !flags.has('no-malloc-tuning'),
     stopAfter: flags.get('stop-after'),
     filterGatewayClusters: flags.get('filter-gateway-clusters') !== 'off',
     quietMs: num('quiet-ms', 5000, 2500),

@@ -1,9 +1,10 @@
 // What a proxy runs vs what the server would send it now, per xDS type and resource: the data
 // behind `proxy-status <pod>.<ns>`. The server never sees a proxy's config, so "what it runs" is
-// the set of resources (name → content version) of the last response it ACKed, remembered here
-// from the snapshot the response was cut from (streams send synchronously from the cache's
-// current snapshot, so at a `sent` event the cache holds exactly what went out).
+// the set of resources (name → content version) of the last response it ACKed, which the
+// connection status keeps as a reference to the snapshot map and subscription that response was
+// cut from (TypeStatus.ackedView).
 import type { DiscoveryServer } from '../server/discovery-server.js';
+import { versionsOf } from '../xds/resource-view.js';
 import type { Snapshot } from '../xds/snapshot-cache.js';
 import type { TypeStatus } from '../xds/status.js';
 import { shortType } from './metrics.js';
@@ -38,8 +39,8 @@ export interface ProxyDiff {
   types: TypeDiff[];
 }
 
-/** The resources of one type a subscription covers in a snapshot. */
-function view(snapshot: Snapshot | undefined, t: TypeStatus): Map<string, string> {
+/** The resources of one type a subscription covers in a snapshot, as name → version. */
+function currentView(snapshot: Snapshot | undefined, t: TypeStatus): Map<string, string> {
   const all = snapshot?.get(t.typeUrl);
   const out = new Map<string, string>();
   if (!all) return out;
@@ -61,28 +62,13 @@ export function diffVersions(acked: Versions, current: Versions): ResourceDiff[]
   return out.sort((x, y) => x.name.localeCompare(y.name));
 }
 
+/**
+ * Diffs what each stream's client last ACKed against the current snapshot. Keeps no state: the
+ * ACKed view lives in the connection status by reference, so nothing is copied per stream when
+ * responses are sent or ACKed.
+ */
 export class AckTracker {
-  /** connectionId → typeUrl → what the response with that nonce carried. */
-  private readonly inFlight = new Map<string, Map<string, { nonce: string; res: Versions }>>();
-  private readonly acked = new Map<string, Map<string, Versions>>();
-
-  constructor(private readonly d: DiscoveryServer) {
-    d.status.on('sent', (conn, t) => {
-      if (!t.lastSent) return;
-      const res = view(d.cache.getSnapshot(conn.nodeId), t);
-      perConn(this.inFlight, conn.connectionId).set(t.typeUrl, { nonce: t.lastSent.nonce, res });
-    });
-    d.status.on('ack', (conn, t) => {
-      const sent = this.inFlight.get(conn.connectionId)?.get(t.typeUrl);
-      if (sent && t.lastAck?.nonce === sent.nonce) {
-        perConn(this.acked, conn.connectionId).set(t.typeUrl, sent.res);
-      }
-    });
-    d.status.on('close', (conn) => {
-      this.inFlight.delete(conn.connectionId);
-      this.acked.delete(conn.connectionId);
-    });
-  }
+  constructor(private readonly d: DiscoveryServer) {}
 
   /** One entry per live stream of the proxy (`<pod>.<ns>` or node id). */
   diff(proxyId: string): ProxyDiff[] {
@@ -96,8 +82,8 @@ export class AckTracker {
       for (const typeUrl of Object.values(TYPE_KEYS)) {
         const t = conn.types.get(typeUrl);
         if (!t) continue;
-        const current = view(snapshot, t);
-        const acked = this.acked.get(conn.connectionId)?.get(typeUrl);
+        const current = currentView(snapshot, t);
+        const acked = t.ackedView && versionsOf(t.ackedView);
         const sync = typeSync(t);
         types.push({
           type: shortType(typeUrl),
@@ -118,12 +104,6 @@ export class AckTracker {
       };
     });
   }
-}
-
-function perConn<V>(m: Map<string, Map<string, V>>, id: string): Map<string, V> {
-  let inner = m.get(id);
-  if (!inner) m.set(id, (inner = new Map()));
-  return inner;
 }
 
 const attached = new WeakMap<DiscoveryServer, AckTracker>();

@@ -10,6 +10,7 @@ import type {
 } from '../gen/envoy/service/discovery/v3/discovery_pb.js';
 import { decodeDeltaDiscoveryRequest, decodeDiscoveryRequest } from './codec.js';
 import { DeltaStream } from './delta-stream.js';
+import { releaseDecodedChunks } from './grpc-chunk-release.js';
 import type { Snapshot, SnapshotCache } from './snapshot-cache.js';
 import { SotwStream } from './sotw-stream.js';
 import { XdsStatus, type ConnectionStatus, type XdsProtocol } from './status.js';
@@ -126,6 +127,7 @@ export class AdsServer {
   private closing = false;
 
   constructor(private readonly options: AdsServerOptions) {
+    releaseDecodedChunks();
     this.status = options.status ?? new XdsStatus();
     this.server = new grpc.Server({ ...DEFAULT_GRPC_OPTIONS, ...options.grpcOptions });
     const sotw: Protocol<DiscoveryRequest> = {

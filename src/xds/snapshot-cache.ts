@@ -59,15 +59,17 @@ export class SnapshotCache {
   }
 
   /**
-   * Stores the node's new snapshot and, when anything differs, tells that node's watchers which
-   * types and names changed. Returns the diff (empty when nothing changed). Watchers run
-   * synchronously and must not block: streams only enqueue writes.
+   * Stores the node's new snapshot and tells that node's watchers which types and names changed.
+   * Returns the diff (empty when nothing changed). A new snapshot object with identical content
+   * is announced too, with an empty diff: nothing is sent for it, but streams move their
+   * references onto it rather than keep the superseded snapshot (and resources only it still
+   * holds) alive. Watchers run synchronously and must not block: streams only enqueue writes.
    */
   setSnapshot(nodeId: string, snapshot: Snapshot): SnapshotDiff {
-    const changed = diffSnapshots(this.snapshots.get(nodeId), snapshot);
-    const first = !this.snapshots.has(nodeId);
+    const previous = this.snapshots.get(nodeId);
+    const changed = diffSnapshots(previous, snapshot);
     this.snapshots.set(nodeId, snapshot);
-    if (changed.size === 0 && !first) return changed;
+    if (previous === snapshot) return changed;
     // One failing watcher must not starve the node's other streams: notify all, then report.
     let failure: { error: unknown } | undefined;
     for (const watcher of [...(this.watchers.get(nodeId) ?? [])]) {

@@ -2,9 +2,20 @@
 // what to send when the node's snapshot changes. Transport-free: it writes through a StreamSink.
 import type { DiscoveryRequest } from '../gen/envoy/service/discovery/v3/discovery_pb.js';
 import { encodeDiscoveryResponse } from './codec.js';
+import { internNameSet } from './name-sets.js';
 import type { XdsResource } from './resource.js';
 import {
-  byName,
+  EMPTY_VIEW,
+  namesIn,
+  rebased,
+  sameVersions,
+  sizeOf,
+  versionIn,
+  viewOf,
+  type ResourceView,
+  type TypeResources,
+} from './resource-view.js';
+import {
   GatedStream,
   responseVersion,
   type StreamSink,
@@ -18,8 +29,12 @@ import {
 } from './type-urls.js';
 
 interface SotwTypeState extends SubscribedTypeState {
-  /** name → version of what the last response carried. */
-  sent: Map<string, string>;
+  /**
+   * The view the last response was cut from: its name → version pairs are what the client was
+   * last sent (for EDS, what it holds after partial pushes too). Held by reference; see
+   * resource-view.ts.
+   */
+  sent: ResourceView;
   /** Version reported by the client on its first request of this stream (reconnect). */
   resumeVersion?: string;
 }
@@ -31,6 +46,16 @@ export interface SotwStreamOptions {
    * which always answers a new stream.
    */
   resumeOnMatchingVersion?: boolean;
+}
+
+/**
+ * `current` when `requested` names exactly the same (the usual ACK), else the interned set of
+ * `requested`: most requests repeat the subscription, and this skips interning them.
+ */
+function sameOrInterned(current: ReadonlySet<string>, requested: readonly string[]) {
+  const fresh = new Set(requested);
+  if (fresh.size === current.size && requested.every((n) => current.has(n))) return current;
+  return internNameSet(fresh);
 }
 
 export class SotwStream extends GatedStream<SotwTypeState> {
@@ -45,12 +70,12 @@ export class SotwStream extends GatedStream<SotwTypeState> {
     const typeUrl = req.typeUrl;
     if (!typeUrl) return;
     let state = this.types.get(typeUrl);
-    const requested = new Set(req.resourceNames);
+    const requested = req.resourceNames;
     if (!state) {
       state = {
         wildcard: false,
-        names: new Set(),
-        sent: new Map(),
+        names: internNameSet([]),
+        sent: EMPTY_VIEW,
         pending: false,
         dirty: false,
         force: true,
@@ -85,52 +110,81 @@ export class SotwStream extends GatedStream<SotwTypeState> {
   private subscribe(
     typeUrl: string,
     state: SotwTypeState,
-    requested: Set<string>,
+    requested: readonly string[],
     first: boolean,
   ): boolean {
+    const star = requested.includes('*');
     const wildcard =
-      requested.has('*') ||
-      (requested.size === 0 && isWildcardByDefault(typeUrl) && (first || state.wildcard));
-    requested.delete('*');
-    const added = (wildcard && !state.wildcard) || [...requested].some((n) => !state.names.has(n));
+      star || (requested.length === 0 && isWildcardByDefault(typeUrl) && (first || state.wildcard));
+    const names = sameOrInterned(
+      state.names,
+      star ? requested.filter((n) => n !== '*') : requested,
+    );
+    const added =
+      (wildcard && !state.wildcard) ||
+      (names !== state.names && [...names].some((n) => !state.names.has(n)));
     state.wildcard = wildcard;
-    state.names = requested;
-    this.sink.status.subscribed(this.sink.conn, typeUrl, wildcard, requested);
+    state.names = names;
+    this.sink.status.subscribed(this.sink.conn, typeUrl, wildcard, names);
     return added;
   }
 
-  private view(typeUrl: string, state: SotwTypeState): XdsResource[] {
-    const all = this.snapshot?.get(typeUrl);
-    if (!all) return [];
-    const picked = state.wildcard
-      ? [...all.values()]
-      : [...state.names].flatMap((n) => (all.has(n) ? [all.get(n) as XdsResource] : []));
-    return picked.sort(byName);
+  /** What the subscription covers in the current snapshot. */
+  private currentView(typeUrl: string, state: SotwTypeState): ResourceView {
+    return viewOf(this.snapshot?.get(typeUrl), state.wildcard ? undefined : state.names);
+  }
+
+  protected snapshotReplaced(
+    typeUrl: string,
+    state: SotwTypeState,
+    previous: TypeResources | undefined,
+    next: TypeResources | undefined,
+    changed: ReadonlySet<string> | undefined,
+  ): void {
+    const moved = rebased(state.sent, previous, next, changed);
+    if (moved) this.rebaseSent(typeUrl, state, moved);
+  }
+
+  /** Holds `to`, equal in content to what was sent, in place of the sent view (status too). */
+  private rebaseSent(typeUrl: string, state: SotwTypeState, to: ResourceView): void {
+    this.sink.status.rebased(this.sink.conn, typeUrl, state.sent, to);
+    state.sent = to;
   }
 
   protected respond(typeUrl: string, state: SotwTypeState): void {
-    const resources = this.view(typeUrl, state);
+    const current = this.currentView(typeUrl, state);
     const force = state.force;
     state.dirty = false;
     state.force = false;
+    // Nothing to send, and nothing to compute: the last response was cut from this very view.
+    const unchanged = state.sent.from === current.from && state.sent.names === current.names;
+    if (unchanged && !force && state.resumeVersion === undefined) return;
+    const resources = [...namesIn(current)].sort().map((n) => current.from.get(n) as XdsResource);
     const version = responseVersion(resources);
     if (state.resumeVersion !== undefined) {
       const resumed = this.options.resumeOnMatchingVersion && state.resumeVersion === version;
       state.resumeVersion = undefined;
       if (resumed) {
-        state.sent = new Map(resources.map((r) => [r.name, r.version]));
+        state.sent = current;
         return;
       }
     }
-    if (!force && !this.differs(typeUrl, resources, state.sent)) return;
+    if (!force && !this.differs(typeUrl, resources, state.sent)) {
+      // Same content from another map: hold the current one (the old map may be all that keeps
+      // superseded resources alive). Not when RDS/EDS content merely shrank: the names dropped
+      // are still what the client was last sent.
+      if (sameVersions(state.sent, current)) this.rebaseSent(typeUrl, state, current);
+      return;
+    }
     // EDS is not full-state: like istiod's incremental EDS push, a server-initiated EDS push
     // carries only the load assignments that are new or changed since the last response (the
     // client keeps the others), which keeps endpoint churn cheap. Requests and warming resends
     // (force) get the whole view; RDS stays complete, as istiod sends it.
+    const sent = state.sent;
     const carried =
       force || typeUrl !== ENDPOINT_TYPE
         ? resources
-        : resources.filter((r) => state.sent.get(r.name) !== r.version);
+        : resources.filter((r) => versionIn(sent, r.name) !== r.version);
     const nonce = this.sink.nextNonce();
     const bytes = encodeDiscoveryResponse({
       versionInfo: version,
@@ -141,22 +195,27 @@ export class SotwStream extends GatedStream<SotwTypeState> {
     });
     state.nonce = nonce;
     state.pending = true;
-    state.sent = new Map(resources.map((r) => [r.name, r.version]));
+    state.sent = current;
     this.sink.write(bytes);
-    this.sink.status.sent(this.sink.conn, typeUrl, {
-      version,
-      nonce,
-      resourceCount: carried.length,
-      bytes: bytes.length,
-    });
+    this.sink.status.sent(
+      this.sink.conn,
+      typeUrl,
+      {
+        version,
+        nonce,
+        resourceCount: carried.length,
+        bytes: bytes.length,
+      },
+      current,
+    );
     const dependent = warmingDependent(typeUrl);
     const dependentState = dependent ? this.types.get(dependent) : undefined;
     if (dependentState) dependentState.force = true;
   }
 
   /** LDS/CDS: any difference (removals included); RDS/EDS: a new or changed resource. */
-  private differs(typeUrl: string, resources: XdsResource[], sent: Map<string, string>): boolean {
-    if (isFullStateType(typeUrl) && resources.length !== sent.size) return true;
-    return resources.some((r) => sent.get(r.name) !== r.version);
+  private differs(typeUrl: string, resources: XdsResource[], sent: ResourceView): boolean {
+    if (resources.some((r) => versionIn(sent, r.name) !== r.version)) return true;
+    return isFullStateType(typeUrl) && resources.length !== sizeOf(sent);
   }
 }

@@ -1,6 +1,8 @@
 // What the server knows about each connected proxy: the data behind proxy-status (what was sent,
 // what was ACKed, the last NACK and its error) and counters for a later /metrics endpoint.
 import { EventEmitter } from 'node:events';
+import { sortedNames } from './name-sets.js';
+import type { ResourceView } from './resource-view.js';
 
 export type XdsProtocol = 'sotw' | 'delta';
 
@@ -29,11 +31,23 @@ export interface NackInfo extends AckInfo {
 export interface TypeStatus {
   typeUrl: string;
   wildcard: boolean;
-  /** Explicitly subscribed names, sorted. */
-  names: string[];
+  /**
+   * Explicitly subscribed names, sorted. Shared between streams with the same subscription
+   * (name-sets.ts) and replaced, never mutated, when the subscription changes: readers may keep
+   * a reference as a record of the subscription at that time.
+   */
+  names: readonly string[];
   lastSent?: SentInfo;
   lastAck?: AckInfo;
   lastNack?: NackInfo;
+  /**
+   * The resources (name → version) the last response covered: the snapshot's map for the type
+   * and the subscription at the time, held by reference (resource-view.ts). A stream may swap it
+   * for an equal view on a newer map (`rebased`) so superseded snapshots are not kept alive.
+   */
+  sentView?: ResourceView;
+  /** `sentView` of the last response the client ACKed: what it runs. */
+  ackedView?: ResourceView;
 }
 
 export interface ConnectionStatus {
@@ -139,12 +153,18 @@ export class XdsStatus extends EventEmitter<XdsStatusEvents> {
   ): void {
     const t = this.typeStatus(conn, typeUrl);
     t.wildcard = wildcard;
-    t.names = [...names].sort();
+    t.names = sortedNames(names);
   }
 
-  sent(conn: ConnectionStatus, typeUrl: string, info: Omit<SentInfo, 'time'>): void {
+  sent(
+    conn: ConnectionStatus,
+    typeUrl: string,
+    info: Omit<SentInfo, 'time'>,
+    view: ResourceView,
+  ): void {
     const t = this.typeStatus(conn, typeUrl);
     t.lastSent = { ...info, time: new Date() };
+    t.sentView = view;
     this.counters.pushes++;
     this.counters.pushesByType[typeUrl] = (this.counters.pushesByType[typeUrl] ?? 0) + 1;
     this.counters.bytesSent += info.bytes;
@@ -154,7 +174,18 @@ export class XdsStatus extends EventEmitter<XdsStatusEvents> {
   acked(conn: ConnectionStatus, typeUrl: string, version: string, nonce: string): void {
     const t = this.typeStatus(conn, typeUrl);
     t.lastAck = { version, nonce, time: new Date() };
+    if (t.lastSent?.nonce === nonce) t.ackedView = t.sentView;
     this.emit('ack', conn, t);
+  }
+
+  /**
+   * A stream replaced the view it sent by `to`, which holds the same names and versions on a
+   * newer snapshot map; references to `from` follow (an older ACKed view is left alone).
+   */
+  rebased(conn: ConnectionStatus, typeUrl: string, from: ResourceView, to: ResourceView): void {
+    const t = conn.types.get(typeUrl);
+    if (t?.sentView === from) t.sentView = to;
+    if (t?.ackedView === from) t.ackedView = to;
   }
 
   nacked(

@@ -2,6 +2,7 @@
 // bookkeeping, ACK/NACK reporting, and the rule that keeps at most one un-ACKed response per type
 // while preserving the push order across types.
 import { contentVersion, type XdsResource } from './resource.js';
+import type { TypeResources } from './resource-view.js';
 import type { Snapshot, SnapshotChange } from './snapshot-cache.js';
 import type { ConnectionStatus, XdsStatus } from './status.js';
 import { sortByPushOrder } from './type-urls.js';
@@ -58,7 +59,8 @@ export function flushInPushOrder<S extends GatedTypeState>(
 /** Gated state plus what the client subscribed to. */
 export interface SubscribedTypeState extends GatedTypeState {
   wildcard: boolean;
-  names: Set<string>;
+  /** Interned (name-sets.ts): replaced when the subscription changes, never mutated. */
+  names: ReadonlySet<string>;
 }
 
 /**
@@ -78,14 +80,34 @@ export abstract class GatedStream<S extends SubscribedTypeState> {
   }
 
   onSnapshot(change: SnapshotChange): void {
+    const previous = this.snapshot;
     this.snapshot = change.snapshot;
     for (const [typeUrl, state] of this.types) {
       const names = change.changed.get(typeUrl);
+      this.snapshotReplaced(
+        typeUrl,
+        state,
+        previous?.get(typeUrl),
+        change.snapshot.get(typeUrl),
+        names,
+      );
       if (!names) continue;
       if (state.wildcard || [...names].some((n) => state.names.has(n))) state.dirty = true;
     }
     this.flush();
   }
+
+  /**
+   * Lets a subclass move what it holds by reference from the type's previous map onto the new
+   * one (see resource-view.ts `rebased`); `changed` is the diff's names for the type.
+   */
+  protected abstract snapshotReplaced(
+    typeUrl: string,
+    state: S,
+    previous: TypeResources | undefined,
+    next: TypeResources | undefined,
+    changed: ReadonlySet<string> | undefined,
+  ): void;
 
   protected flush(): void {
     if (!this.snapshot) return;

@@ -38,13 +38,19 @@ describe('SnapshotCache', () => {
     expect(seen).toHaveLength(1);
     expect(other).toHaveLength(0);
 
-    // Identical content is not a change.
-    cache.setSnapshot('node-a', buildSnapshot([cluster('a')]));
-    expect(seen).toHaveLength(1);
+    // Identical content is not a change, but watchers learn of the new snapshot (to drop the
+    // old one); storing the very same snapshot again is not announced.
+    const same = buildSnapshot([cluster('a')]);
+    expect(cache.setSnapshot('node-a', same).size).toBe(0);
+    expect(seen).toHaveLength(2);
+    expect(seen[1].snapshot).toBe(same);
+    expect(seen[1].changed.size).toBe(0);
+    cache.setSnapshot('node-a', same);
+    expect(seen).toHaveLength(2);
 
     cache.setSnapshot('node-a', buildSnapshot([cluster('a', 5)]));
-    expect(seen).toHaveLength(2);
-    expect([...(seen[1].changed.get(CLUSTER_TYPE) ?? [])]).toEqual(['a']);
+    expect(seen).toHaveLength(3);
+    expect([...(seen[2].changed.get(CLUSTER_TYPE) ?? [])]).toEqual(['a']);
 
     unwatchB();
     cache.setSnapshot('node-b', buildSnapshot([cluster('b')]));
