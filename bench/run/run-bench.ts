@@ -101,7 +101,7 @@ function parseArgs(argv: string[]): BenchOptions {
     mallocTuning: !flags.has('no-malloc-tuning'),
     stopAfter: flags.get('stop-after'),
     filterGatewayClusters: flags.get('filter-gateway-clusters') !== 'off',
-    quietMs: num('quiet-ms', 5000, 2500),
+    quietMs: num('quiet-ms', 5000, 800),
     timeoutMs: num('timeout-ms', 180_000, 60_000),
   };
 }
