@@ -4,15 +4,13 @@
 // unmemoized full translation with the new push, with Sidecar scoping and gateway cluster
 // filtering each on and off.
 import { toBinary } from '@bufbuild/protobuf';
-import { parseAllDocuments } from 'yaml';
 import { ClusterSchema } from '../../gen/envoy/config/cluster/v3/cluster_pb.js';
 import type { Node } from '../../gen/envoy/config/core/v3/base_pb.js';
 import { ClusterLoadAssignmentSchema } from '../../gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { ListenerSchema } from '../../gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../../gen/envoy/config/route/v3/route_pb.js';
-import type { RawObject } from '../../model/config.js';
 import { parseProxy } from '../../model/proxy-identity.js';
-import type { ConfigSource, SourceUpdate } from '../../sources/types.js';
+import { MemorySource } from './support/memory-source.js';
 import { BOOKINFO, GATEWAY, PRODUCTPAGE, REVIEWS_V1 } from '../../translate/__tests__/world.js';
 import { withoutMemo } from '../../translate/cache/push-memo.js';
 import { translateProxy } from '../../translate/translate-proxy.js';
@@ -155,40 +153,6 @@ metadata: {name: details-mesh, namespace: istio-system}
 spec:
   host: details.default.svc.cluster.local
   trafficPolicy: {loadBalancer: {simple: RANDOM}}`;
-
-/** A config source whose origins the test sets and removes directly. */
-class MemorySource implements ConfigSource {
-  private onUpdate: ((updates: SourceUpdate[]) => void) | undefined;
-  constructor(private readonly initial: Map<string, string>) {}
-
-  async start(onUpdate: (updates: SourceUpdate[]) => void): Promise<void> {
-    this.onUpdate = onUpdate;
-    onUpdate([...this.initial].map(([origin, text]) => update(origin, text)));
-  }
-
-  async stop(): Promise<void> {}
-
-  set(origin: string, text: string): void {
-    this.onUpdate?.([update(origin, text)]);
-  }
-
-  /** Several origins in one store change (so in one push). */
-  setAll(texts: Record<string, string>): void {
-    this.onUpdate?.(Object.entries(texts).map(([origin, text]) => update(origin, text)));
-  }
-
-  remove(origin: string): void {
-    this.onUpdate?.([{ origin, documents: [], parseErrors: [], removed: true }]);
-  }
-}
-
-function update(origin: string, text: string): SourceUpdate {
-  const documents = parseAllDocuments(text)
-    .map((d) => d.toJS() as RawObject | null)
-    .filter((o): o is RawObject => o !== null)
-    .map((object, docIndex) => ({ source: { file: origin, docIndex }, object }));
-  return { origin, documents, parseErrors: [] };
-}
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 

@@ -2,9 +2,7 @@
 // the EDS fast path (only ClusterLoadAssignments are pushed, and not re-translated for proxies
 // it cannot affect), the backends of the changed service are re-translated fully, and a
 // VirtualService change pushes routes only.
-import { parseAllDocuments } from 'yaml';
-import type { RawObject } from '../../model/config.js';
-import type { ConfigSource, SourceUpdate } from '../../sources/types.js';
+import { MemorySource } from './support/memory-source.js';
 import { BOOKINFO, PRODUCTPAGE } from '../../translate/__tests__/world.js';
 import { FakeSotwClient } from '../../xds/__tests__/fake-ads-client.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../../xds/type-urls.js';
@@ -22,31 +20,6 @@ import { DiscoveryServer } from '../discovery-server.js';
 
 const DETAILS = 'sidecar~10.244.1.11~details-v1-0.default~default.svc.cluster.local';
 const DETAILS_CLUSTER = 'outbound|9080||details.default.svc.cluster.local';
-
-/** A config source whose origins the test sets directly. */
-class MemorySource implements ConfigSource {
-  private onUpdate: ((updates: SourceUpdate[]) => void) | undefined;
-  constructor(private readonly initial: Map<string, string>) {}
-
-  async start(onUpdate: (updates: SourceUpdate[]) => void): Promise<void> {
-    this.onUpdate = onUpdate;
-    onUpdate([...this.initial].map(([origin, text]) => update(origin, text)));
-  }
-
-  async stop(): Promise<void> {}
-
-  set(origin: string, text: string): void {
-    this.onUpdate?.([update(origin, text)]);
-  }
-}
-
-function update(origin: string, text: string): SourceUpdate {
-  const documents = parseAllDocuments(text)
-    .map((d) => d.toJS() as RawObject | null)
-    .filter((o): o is RawObject => o !== null)
-    .map((object, docIndex) => ({ source: { file: origin, docIndex }, object }));
-  return { origin, documents, parseErrors: [] };
-}
 
 const isDetailsEndpoints = (text: string): boolean =>
   /kind: Endpoints\s*\nmetadata:\s*\n\s+name: details\b/.test(text);
