@@ -3,12 +3,10 @@
 // `previous`, each returns one equal to its full translation with `push`, under the conditions
 // its path is chosen for. Only the rebuilt resources are (re-)encoded; every type left alone
 // keeps its map, so diffs and pushes cover just what a patch touched.
+import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
 import { ClusterLoadAssignmentSchema } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import { ListenerSchema, type Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
-import {
-  RouteConfigurationSchema,
-  type RouteConfiguration,
-} from '../gen/envoy/config/route/v3/route_pb.js';
+import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
+import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
 import type { XdsResource } from '../xds/resource.js';
@@ -53,8 +51,9 @@ export function withRoutingPatch(
   const patch = routingPatch(proxy, localRoutes, previous, push);
   const listeners = new Map(served.get(LISTENER_TYPE));
   for (const name of patch.removedListeners) listeners.delete(name);
-  for (const [name, l] of internListeners(patch.listeners, interner)) listeners.set(name, l);
-  const routes = internRoutes(patch.routes, interner);
+  for (const [name, l] of internByName(ListenerSchema, patch.listeners, interner))
+    listeners.set(name, l);
+  const routes = internByName(RouteConfigurationSchema, patch.routes, interner);
   const next = new Map(served);
   next.set(LISTENER_TYPE, listeners);
   if (routes.size > 0 || served.has(ROUTE_TYPE)) next.set(ROUTE_TYPE, routes);
@@ -74,8 +73,8 @@ export function withGatewayRoutingPatch(
   const patch = gatewayRoutingPatch(proxy, push);
   const next = new Map(served);
   for (const [typeUrl, resources] of [
-    [LISTENER_TYPE, internListeners(patch.listeners, interner)],
-    [ROUTE_TYPE, internRoutes(patch.routes, interner)],
+    [LISTENER_TYPE, internByName(ListenerSchema, patch.listeners, interner)],
+    [ROUTE_TYPE, internByName(RouteConfigurationSchema, patch.routes, interner)],
   ] as const) {
     // A type a full translation has no resource of is absent from the snapshot (snapshotOf).
     if (resources.size > 0) next.set(typeUrl, resources);
@@ -84,20 +83,13 @@ export function withGatewayRoutingPatch(
   return next;
 }
 
-function internListeners(
-  listeners: readonly Listener[],
+/** Interns named messages of one type into a name → resource map. */
+function internByName<Desc extends DescMessage>(
+  schema: Desc,
+  messages: readonly (MessageShape<Desc> & { name: string })[],
   interner: ResourceInterner,
 ): Map<string, XdsResource> {
   const out = new Map<string, XdsResource>();
-  for (const l of listeners) out.set(l.name, interner.intern(ListenerSchema, l, l.name));
-  return out;
-}
-
-function internRoutes(
-  routes: readonly RouteConfiguration[],
-  interner: ResourceInterner,
-): Map<string, XdsResource> {
-  const out = new Map<string, XdsResource>();
-  for (const r of routes) out.set(r.name, interner.intern(RouteConfigurationSchema, r, r.name));
+  for (const m of messages) out.set(m.name, interner.intern(schema, m, m.name));
   return out;
 }

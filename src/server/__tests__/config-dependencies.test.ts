@@ -17,6 +17,7 @@ import { translateProxy } from '../../translate/translate-proxy.js';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../../xds/type-urls.js';
 import { DiscoveryServer } from '../discovery-server.js';
 import { filterGatewayClusters } from '../gateway-cluster-filter.js';
+import { GATEWAY_CONFIG, gatewayVs } from './support/bookinfo-gateway.js';
 
 const DETAILS = 'sidecar~10.244.1.11~details-v1-0.default~default.svc.cluster.local';
 const CATALOG = 'sidecar~10.244.3.10~catalog-v1-0.shop~shop.svc.cluster.local';
@@ -61,31 +62,6 @@ metadata: {name: catalog, namespace: shop}
 subsets:
 - addresses: [{ip: 10.244.3.10}]
   ports: [{name: http, port: 9080}]`;
-
-const GATEWAY_CONFIG = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: bookinfo-gateway, namespace: default}
-spec:
-  selector: {istio: ingressgateway}
-  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ['*']}]`;
-
-function gatewayVs(timeout: string, toReviews = false): string {
-  const reviews = toReviews
-    ? `
-  - match: [{uri: {prefix: /reviews}}]
-    route: [{destination: {host: reviews, port: {number: 9080}}}]`
-    : '';
-  return `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: bookinfo, namespace: default}
-spec:
-  hosts: ['*']
-  gateways: [bookinfo-gateway]
-  http:
-  - match: [{uri: {exact: /productpage}}]
-    route: [{destination: {host: productpage, port: {number: 9080}}}]
-    timeout: ${timeout}${reviews}`;
-}
 
 const SIDECARS = `apiVersion: networking.istio.io/v1
 kind: Sidecar

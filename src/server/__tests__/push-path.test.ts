@@ -17,6 +17,7 @@ import { pushWorkFor } from '../pending-push.js';
 import { ProxyPusher } from '../proxy-pusher.js';
 import { ResourceInterner, snapshotOf } from '../proxy-snapshot.js';
 import { choosePushPath, isFastPath, type PushPath } from '../push-path.js';
+import { GATEWAY_CONFIG, gatewayVs } from './support/bookinfo-gateway.js';
 
 const DETAILS = 'sidecar~10.244.1.11~details-v1-0.default~default.svc.cluster.local';
 
@@ -54,33 +55,6 @@ metadata: {name: ratings, namespace: default}
 spec:
   host: ratings
   trafficPolicy: {loadBalancer: {simple: ${lb}}}`;
-
-const GATEWAY_CONFIG = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: {name: bookinfo-gateway, namespace: default}
-spec:
-  selector: {istio: ingressgateway}
-  servers: [{port: {number: 8080, name: http, protocol: HTTP}, hosts: ['*']}]`;
-
-const gatewayVs = (
-  timeout: string,
-  toReviews = false,
-): string => `apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: {name: bookinfo, namespace: default}
-spec:
-  hosts: ['*']
-  gateways: [bookinfo-gateway]
-  http:
-  - match: [{uri: {exact: /productpage}}]
-    route: [{destination: {host: productpage, port: {number: 9080}}}]
-    timeout: ${timeout}${
-      toReviews
-        ? `
-  - match: [{uri: {prefix: /reviews}}]
-    route: [{destination: {host: reviews, port: {number: 9080}}}]`
-        : ''
-    }`;
 
 const BASE = [WORLD, GATEWAY_CONFIG];
 
