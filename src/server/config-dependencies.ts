@@ -233,6 +233,19 @@ export class ConfigChanges {
     );
   }
 
+  /** Whether only DestinationRules changed (no VirtualService). */
+  get destinationRulesOnly(): boolean {
+    return this.virtualServices.size === 0 && this.destinationRules.length > 0;
+  }
+
+  /**
+   * Whether a DestinationRule lookup from `namespace` for `hostname` can return another rule
+   * than in the previous push (conservative: may say yes when it does not).
+   */
+  destinationRuleMayChange(namespace: string, hostname: string): boolean {
+    return this.matcherFor(namespace).matches(hostname);
+  }
+
   /** Hosts of the changed rules visible from `namespace` (undefined: from anywhere). */
   private matcherFor(namespace: string | undefined): HostMatcher {
     const key = namespace ?? '';

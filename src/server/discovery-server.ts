@@ -21,6 +21,7 @@ import { Debouncer } from '../xds/debounce.js';
 import { SnapshotCache } from '../xds/snapshot-cache.js';
 import { XdsStatus } from '../xds/status.js';
 import { ConfigErrorLog } from './config-error-log.js';
+import { DisconnectedProxies } from './disconnected-proxies.js';
 import {
   nodeMetadata,
   pushGeneration,
@@ -56,6 +57,11 @@ export interface DiscoveryServerOptions {
    * are dropped (translate/cache releaseMemo); default 2000 ms, 0 keeps them.
    */
   memoReleaseMs?: number;
+  /**
+   * How long a proxy whose last stream closed keeps its snapshot, so that reconnecting with the
+   * same node before any push is served without a translation; default 30000 ms, 0 keeps none.
+   */
+  keepDisconnectedMs?: number;
   log?: (line: string) => void;
 }
 
@@ -82,6 +88,7 @@ export class DiscoveryServer {
   private started = false;
   private readonly storeChangeListeners: ((change: StoreChange) => void)[] = [];
   private readonly memoRelease: MemoReleaseTimer;
+  private readonly disconnected: DisconnectedProxies;
   private pushing = false;
 
   constructor(private readonly options: DiscoveryServerOptions) {
@@ -97,6 +104,7 @@ export class DiscoveryServer {
       () => this.pushing,
       () => releaseMemo(this.current.push),
     );
+    this.disconnected = new DisconnectedProxies(options.keepDisconnectedMs ?? 30_000);
     this.current = pushGeneration(buildPushContext(this.store.snapshot(), this.mesh, '0'), 0);
     this.debouncer = new Debouncer<PendingPush>({
       quietMs: options.debounceMs ?? 100,
@@ -164,6 +172,7 @@ export class DiscoveryServer {
 
   async stop(): Promise<void> {
     this.memoRelease.stop();
+    this.disconnected.stop();
     this.debouncer.stop();
     await this.ads.shutdown();
     for (const s of this.options.sources) await s.stop();
@@ -257,6 +266,15 @@ export class DiscoveryServer {
       existing.node = node;
       return nodeId;
     }
+    const resumed = this.disconnected.resume(node, this.current.push);
+    if (resumed !== undefined) {
+      // Still its full translation with the current push (disconnected-proxies.ts).
+      resumed.connected.streams = 1;
+      this.proxies.set(nodeId, resumed.connected);
+      this.cache.setSnapshot(nodeId, resumed.snapshot);
+      this.log(`proxy reconnected: ${nodeId} (snapshot kept)`);
+      return nodeId;
+    }
     const connected: ConnectedProxy = { proxy: parsed.value, node, streams: 1, pushSeq: 0 };
     this.proxies.set(nodeId, connected);
     // Shares the current push's memoized pieces, so a connect storm mostly hits.
@@ -271,6 +289,7 @@ export class DiscoveryServer {
     if (!connected) return;
     connected.streams--;
     if (connected.streams > 0) return;
+    this.disconnected.keep(nodeId, connected, this.cache.getSnapshot(nodeId));
     this.proxies.delete(nodeId);
     this.cache.clearSnapshot(nodeId);
     this.log(`proxy disconnected: ${nodeId}`);

@@ -7,6 +7,7 @@ import { ConfigChanges } from './config-dependencies.js';
 import type { PushGeneration } from './connected-proxy.js';
 import { endpointDelta } from './endpoint-delta.js';
 import type { PushWork } from './push-path.js';
+import { SecurityChanges } from './security-changes.js';
 
 export interface PendingPush {
   /** Every change since the last push moved endpoints only (the EDS fast path may apply). */
@@ -41,10 +42,13 @@ export function pushWorkFor(
   target: PushGeneration,
 ): PushWork {
   const { push } = target;
+  if (pending.endpointOnly) {
+    return { previous, target, delta: endpointDelta(previous, push, pending.keys) };
+  }
   return {
     previous,
     target,
-    delta: pending.endpointOnly ? endpointDelta(previous, push, pending.keys) : undefined,
-    changes: pending.endpointOnly ? undefined : ConfigChanges.of(pending.keys, previous, push),
+    changes: ConfigChanges.of(pending.keys, previous, push),
+    security: SecurityChanges.of(pending.keys, previous, push),
   };
 }

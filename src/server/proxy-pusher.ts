@@ -3,10 +3,11 @@
 // generation's push context (gateway cluster filtering applied when on), it records that push
 // and sequence number, and the snapshot was replaced in a single setSnapshot call, so its
 // streams never see a half-applied push. The return value says whether anything changed for it.
+import type { Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import { parseProxy } from '../model/proxy-identity.js';
 import type { PushContext } from '../model/push-context.js';
-import { translateProxy } from '../translate/translate-proxy.js';
+import { translateProxy, type TranslateOptions } from '../translate/translate-proxy.js';
 import type { ProxyResources } from '../translate/types.js';
 import type { Snapshot, SnapshotCache } from '../xds/snapshot-cache.js';
 import { nodeMetadata, type ConnectedProxy, type PushGeneration } from './connected-proxy.js';
@@ -16,7 +17,9 @@ import { choosePushPath, type PushPath, type PushWork } from './push-path.js';
 import { localRouteNames, routingFastPathApplies } from './routing-delta.js';
 import {
   withEndpointDelta,
+  withDestinationRulePatch,
   withGatewayRoutingPatch,
+  withListenerPatch,
   withRoutingPatch,
 } from './snapshot-patches.js';
 
@@ -38,9 +41,12 @@ export class ProxyPusher {
 
   /** The proxy's full translation with `push`, as the server serves it. */
   translate(proxy: Proxy, push: PushContext): ProxyResources {
-    // Filtering builds only the routed services' clusters (equal to filtering a full translation).
-    const opts = this.filterGatewayClusters ? gatewayTranslateOptions(proxy, push) : {};
-    return translateProxy(proxy, push, opts);
+    return translateProxy(proxy, push, this.translateOptions(proxy, push));
+  }
+
+  /** Filtering builds only the routed services' clusters (equal to filtering a full translation). */
+  private translateOptions(proxy: Proxy, push: PushContext): TranslateOptions {
+    return this.filterGatewayClusters ? gatewayTranslateOptions(proxy, push) : {};
   }
 
   /**
@@ -51,9 +57,7 @@ export class ProxyPusher {
     const reparsed = parseProxy(nodeId, nodeMetadata(connected.node), target.push);
     if (reparsed.ok) connected.proxy = reparsed.value;
     const resources = this.translate(connected.proxy, target.push);
-    connected.localRoutes = routingFastPathApplies(connected.proxy)
-      ? localRouteNames(connected.proxy, target.push, resources.listeners)
-      : undefined;
+    this.recordLocalRoutes(connected, target.push, resources.listeners);
     return this.commit(nodeId, connected, target, snapshotOf(resources, target.interner));
   }
 
@@ -101,7 +105,38 @@ export class ProxyPusher {
         const next = withGatewayRoutingPatch(served, proxy, push, interner);
         return this.commit(nodeId, connected, target, next);
       }
+      case 'patch-destination-rules': {
+        // Chosen for DestinationRule-only pushes only, which carry their changes.
+        if (work.changes === undefined) return this.translateInto(nodeId, connected, target);
+        const { outboundHosts } = this.translateOptions(proxy, push);
+        const next = withDestinationRulePatch(
+          served,
+          proxy,
+          push,
+          work.changes,
+          outboundHosts,
+          interner,
+        );
+        return this.commit(nodeId, connected, target, next);
+      }
+      case 'patch-listeners': {
+        const patched = withListenerPatch(served, proxy, push, interner);
+        if (patched === undefined) return this.translateInto(nodeId, connected, target);
+        this.recordLocalRoutes(connected, push, patched.listeners);
+        return this.commit(nodeId, connected, target, patched.snapshot);
+      }
     }
+  }
+
+  /** What the routing fast path keeps of the proxy's listeners (routing-delta.ts routingPatch). */
+  private recordLocalRoutes(
+    connected: ConnectedProxy,
+    push: PushContext,
+    listeners: readonly Listener[],
+  ): void {
+    connected.localRoutes = routingFastPathApplies(connected.proxy)
+      ? localRouteNames(connected.proxy, push, listeners)
+      : undefined;
   }
 
   /**

@@ -8,11 +8,13 @@ import type { PushContext } from '../model/push-context.js';
 import type { Snapshot } from '../xds/snapshot-cache.js';
 import type { ConfigChanges } from './config-dependencies.js';
 import type { ConnectedProxy, PushGeneration } from './connected-proxy.js';
+import type { SecurityChanges } from './security-changes.js';
 import {
   canApplyEndpointDelta,
   endpointDeltaReaches,
   type EndpointDelta,
 } from './endpoint-delta.js';
+import { destinationRulePatchApplies } from './destination-rule-delta.js';
 import { gatewayDestinationHosts } from './gateway-cluster-filter.js';
 import {
   gatewayRoutingApplies,
@@ -28,6 +30,11 @@ import {
  *   outbound listeners and route configs rebuilt (routing-delta.ts routingPatch).
  * - `patch-gateway-routing`: the same for a gateway whose clusters cannot change: all of its
  *   listeners and route configs rebuilt (routing-delta.ts gatewayRoutingPatch).
+ * - `patch-listeners`: PeerAuthentication / AuthorizationPolicy-only change reaching the proxy:
+ *   all of its listeners rebuilt (security-changes.ts, snapshot-patches.ts withListenerPatch).
+ * - `patch-destination-rules`: DestinationRule-only change reaching an Envoy proxy: the clusters and
+ *   load assignments of the hosts whose rule may change, its own clusters and its route configs
+ *   rebuilt (destination-rule-delta.ts).
  * - `routing-unchanged`: VirtualService-only change leaving the sidecar's routing as served.
  * - `skip`: no change can reach the proxy (config-dependencies.ts, endpointDeltaReaches).
  * The last two keep the served snapshot as is.
@@ -37,6 +44,8 @@ export type PushPath =
   | 'endpoints'
   | 'patch-routing'
   | 'patch-gateway-routing'
+  | 'patch-listeners'
+  | 'patch-destination-rules'
   | 'routing-unchanged'
   | 'skip';
 
@@ -49,6 +58,8 @@ export interface PushWork {
   delta?: EndpointDelta;
   /** VirtualService / DestinationRule-only push: what changed (undefined: something else did). */
   changes?: ConfigChanges;
+  /** PeerAuthentication / AuthorizationPolicy-only push that leaves all but listeners alone. */
+  security?: SecurityChanges;
 }
 
 /** Paths that build nothing for the proxy itself (counted as fast-path proxies in a push). */
@@ -69,18 +80,18 @@ export function choosePushPath(
   filterGatewayClusters: boolean,
 ): PushPath {
   const { proxy } = connected;
-  const { previous, delta, changes } = work;
+  const { previous, delta, changes, security } = work;
   const { push } = work.target;
   if (delta !== undefined && canApplyEndpointDelta(proxy, push, delta)) {
     return endpointDeltaReaches(proxy, push, delta) ? 'endpoints' : 'skip';
   }
+  if (security !== undefined) return security.reaches(proxy) ? 'patch-listeners' : 'skip';
   if (changes === undefined) return 'translate';
-  if (
-    changes.destinationRulesReach(proxy, previous, push) ||
-    (filterGatewayClusters && gatewayHostsChanged(proxy, previous, push))
-  ) {
-    return 'translate';
+  if (changes.destinationRulesReach(proxy, previous, push)) {
+    const patchable = changes.destinationRulesOnly && destinationRulePatchApplies(proxy);
+    return patchable ? 'patch-destination-rules' : 'translate';
   }
+  if (filterGatewayClusters && gatewayHostsChanged(proxy, previous, push)) return 'translate';
   if (!changes.virtualServicesReach(proxy, previous, push)) return 'skip';
   // Only VirtualServices reach the proxy: its clusters and load assignments are unchanged.
   if (routingFastPathApplies(proxy)) {

@@ -4,14 +4,20 @@
 // its path is chosen for. Only the rebuilt resources are (re-)encoded; every type left alone
 // keeps its map, so diffs and pushes cover just what a patch touched.
 import type { DescMessage, MessageShape } from '@bufbuild/protobuf';
+import { ClusterSchema } from '../gen/envoy/config/cluster/v3/cluster_pb.js';
 import { ClusterLoadAssignmentSchema } from '../gen/envoy/config/endpoint/v3/endpoint_pb.js';
-import { ListenerSchema } from '../gen/envoy/config/listener/v3/listener_pb.js';
+import { ListenerSchema, type Listener } from '../gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
+import { sharedSidecarScope } from '../translate/cache/shared-routing.js';
+import { buildListeners } from '../translate/listener/build-listeners.js';
+import { rdsNamesOf } from '../translate/listener/inspect.js';
 import type { XdsResource } from '../xds/resource.js';
 import type { Snapshot } from '../xds/snapshot-cache.js';
-import { LISTENER_TYPE, ROUTE_TYPE, ENDPOINT_TYPE } from '../xds/type-urls.js';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE } from '../xds/type-urls.js';
+import type { ConfigChanges } from './config-dependencies.js';
+import { destinationRulePatch } from './destination-rule-delta.js';
 import { applyEndpointDelta, type EndpointDelta } from './endpoint-delta.js';
 import { withReplaced, type ResourceInterner } from './proxy-snapshot.js';
 import { gatewayRoutingPatch, routingPatch } from './routing-delta.js';
@@ -76,11 +82,76 @@ export function withGatewayRoutingPatch(
     [LISTENER_TYPE, internByName(ListenerSchema, patch.listeners, interner)],
     [ROUTE_TYPE, internByName(RouteConfigurationSchema, patch.routes, interner)],
   ] as const) {
-    // A type a full translation has no resource of is absent from the snapshot (snapshotOf).
-    if (resources.size > 0) next.set(typeUrl, resources);
-    else next.delete(typeUrl);
+    setType(next, typeUrl, resources);
   }
   return next;
+}
+
+/**
+ * `patch-listeners` path: the proxy's listeners rebuilt (as translateProxy builds them) and
+ * replacing the served ones; route configs, clusters and load assignments kept. Undefined when
+ * the rebuilt listeners name other route configs than those served: only a translation then
+ * gives the right routes.
+ */
+export function withListenerPatch(
+  served: Snapshot,
+  proxy: Proxy,
+  push: PushContext,
+  interner: ResourceInterner,
+): { snapshot: Snapshot; listeners: Listener[] } | undefined {
+  const listeners = buildListeners(proxy, push, sharedSidecarScope(proxy, push));
+  const servedRoutes = served.get(ROUTE_TYPE) ?? new Map<string, XdsResource>();
+  const names = new Set(listeners.flatMap(rdsNamesOf));
+  if (names.size !== servedRoutes.size) return undefined;
+  for (const name of names) if (!servedRoutes.has(name)) return undefined;
+  const next = new Map(served);
+  setType(next, LISTENER_TYPE, internByName(ListenerSchema, listeners, interner));
+  return { snapshot: next, listeners };
+}
+
+/**
+ * `patch-destination-rules` path (Envoy proxies): the clusters and load assignments the patch
+ * replaces (destination-rule-delta.ts) swapped for the rebuilt ones, route configs rebuilt,
+ * listeners kept.
+ */
+export function withDestinationRulePatch(
+  served: Snapshot,
+  proxy: Proxy,
+  push: PushContext,
+  changes: ConfigChanges,
+  outboundHosts: ReadonlySet<string> | undefined,
+  interner: ResourceInterner,
+): Snapshot {
+  const routeNames = [...(served.get(ROUTE_TYPE)?.keys() ?? [])];
+  const patch = destinationRulePatch(proxy, push, changes, routeNames, outboundHosts);
+  const clusters = patch.clusters.map((c) => interner.intern(ClusterSchema, c, c.name));
+  const endpoints = patch.endpoints.map((e) =>
+    interner.intern(ClusterLoadAssignmentSchema, e, e.clusterName),
+  );
+  const next = new Map(served);
+  for (const [typeUrl, fresh] of [
+    [CLUSTER_TYPE, clusters],
+    [ENDPOINT_TYPE, endpoints],
+  ] as const) {
+    const kept = [...(served.get(typeUrl) ?? [])].filter(([name]) => !patch.replaces(name));
+    setType(
+      next,
+      typeUrl,
+      new Map([...kept, ...fresh.map((r): [string, XdsResource] => [r.name, r])]),
+    );
+  }
+  setType(next, ROUTE_TYPE, internByName(RouteConfigurationSchema, patch.routes, interner));
+  return next;
+}
+
+/** Sets one type's resources; a type without any is absent, as in snapshotOf. */
+function setType(
+  snapshot: Map<string, ReadonlyMap<string, XdsResource>>,
+  typeUrl: string,
+  resources: Map<string, XdsResource>,
+): void {
+  if (resources.size > 0) snapshot.set(typeUrl, resources);
+  else snapshot.delete(typeUrl);
 }
 
 /** Interns named messages of one type into a name → resource map. */

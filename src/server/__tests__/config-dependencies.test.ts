@@ -34,6 +34,7 @@ const NODES: [string, Record<string, unknown>][] = [
 ];
 const DEFAULT_SIDECARS = [PRODUCTPAGE, REVIEWS_V1, DETAILS, GRPC];
 const ALL_SIDECARS = [...DEFAULT_SIDECARS, CATALOG];
+const ENVOY_PROXIES = [...ALL_SIDECARS.filter((id) => id !== GRPC), GATEWAY];
 
 const SHOP = `apiVersion: v1
 kind: Namespace
@@ -130,6 +131,23 @@ spec:
   host: details.default.svc.cluster.local
   trafficPolicy: {loadBalancer: {simple: RANDOM}}`;
 
+const peerAuthentication = (
+  name: string,
+  namespace: string,
+  spec: string,
+): string => `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: ${name}, namespace: ${namespace}}
+spec: ${spec}`;
+
+const catalogAuthz = (principal: string): string => `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: catalog-viewers, namespace: shop}
+spec:
+  selector: {matchLabels: {app: catalog}}
+  action: ALLOW
+  rules: [{from: [{source: {principals: ['${principal}']}}]}]`;
+
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
 interface Step {
@@ -139,6 +157,10 @@ interface Step {
   reasons: string[];
   /** Proxies the change cannot reach: skipped without building anything. */
   unreached(scoping: boolean): string[];
+  /** Listener-only push (security-changes.ts): these proxies keep their very cluster map. */
+  keepClusters?: string[];
+  /** DestinationRule-only push (destination-rule-delta.ts): these keep their listener map. */
+  keepListeners?: string[];
 }
 
 const onlyIf = (cond: boolean, ...ids: string[]): string[] => (cond ? ids : []);
@@ -184,36 +206,57 @@ const STEPS: Step[] = [
     name: 'DestinationRule create (default)',
     apply: (s) => s.set('reviews-dr', reviewsDr('RANDOM')),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: (scoping) => onlyIf(scoping, CATALOG),
   },
   {
     name: 'DestinationRule update',
     apply: (s) => s.set('reviews-dr', reviewsDr('LEAST_REQUEST')),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
+    unreached: (scoping) => onlyIf(scoping, CATALOG),
+  },
+  {
+    // The default route to reviews gets the rule's hash policy: route configs change too.
+    name: 'DestinationRule update, consistent hash',
+    apply: (s) =>
+      s.set(
+        'reviews-dr',
+        reviewsDr('ROUND_ROBIN').replace(
+          '{simple: ROUND_ROBIN}',
+          '{consistentHash: {httpHeaderName: x-user}}',
+        ),
+      ),
+    reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: (scoping) => onlyIf(scoping, CATALOG),
   },
   {
     name: 'DestinationRule create, wildcard host',
     apply: (s) => s.set('shop-dr', shopWildcardDr),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: (scoping) => onlyIf(scoping, ...DEFAULT_SIDECARS),
   },
   {
     name: 'DestinationRule create, workloadSelector',
     apply: (s) => s.set('ratings-dr', ratingsSelectorDr('RANDOM')),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: () => [CATALOG, GATEWAY],
   },
   {
     name: 'DestinationRule update, workloadSelector',
     apply: (s) => s.set('ratings-dr', ratingsSelectorDr('ROUND_ROBIN')),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: () => [CATALOG, GATEWAY],
   },
   {
     name: 'DestinationRule create, exportTo .',
     apply: (s) => s.set('catalog-dr', catalogDr("'.'")),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: () => [...DEFAULT_SIDECARS, GATEWAY],
   },
   {
@@ -222,12 +265,14 @@ const STEPS: Step[] = [
     name: 'DestinationRule update, exported to another namespace',
     apply: (s) => s.set('catalog-dr', catalogDr('default')),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: (scoping) => onlyIf(scoping, ...DEFAULT_SIDECARS),
   },
   {
     name: 'DestinationRule create, root namespace',
     apply: (s) => s.set('root-dr', rootDetailsDr),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: (scoping) => onlyIf(scoping, CATALOG),
   },
   {
@@ -241,6 +286,7 @@ const STEPS: Step[] = [
     name: 'DestinationRule delete',
     apply: (s) => s.remove('reviews-dr'),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: (scoping) => onlyIf(scoping, CATALOG),
   },
   {
@@ -256,7 +302,96 @@ const STEPS: Step[] = [
     name: 'DestinationRule delete, wildcard host',
     apply: (s) => s.remove('shop-dr'),
     reasons: ['DestinationRule'],
+    keepListeners: ENVOY_PROXIES,
     unreached: (scoping) => onlyIf(scoping, ...DEFAULT_SIDECARS),
+  },
+  {
+    name: 'PeerAuthentication create, mesh-wide STRICT',
+    apply: (s) =>
+      s.set('mesh-pa', peerAuthentication('default', 'istio-system', '{mtls: {mode: STRICT}}')),
+    reasons: ['PeerAuthentication'],
+    unreached: () => [],
+    keepClusters: [...ALL_SIDECARS, GATEWAY],
+  },
+  {
+    name: 'AuthorizationPolicy create (shop)',
+    apply: (s) => s.set('catalog-authz', catalogAuthz('cluster.local/ns/default/sa/productpage')),
+    reasons: ['AuthorizationPolicy'],
+    unreached: () => [...DEFAULT_SIDECARS, GATEWAY],
+    keepClusters: [CATALOG],
+  },
+  {
+    name: 'PeerAuthentication create, workload selector and port level (default)',
+    apply: (s) =>
+      s.set(
+        'reviews-pa',
+        peerAuthentication(
+          'reviews',
+          'default',
+          "{selector: {matchLabels: {app: reviews}}, mtls: {mode: PERMISSIVE}, portLevelMtls: {'9080': {mode: STRICT}}}",
+        ),
+      ),
+    reasons: ['PeerAuthentication'],
+    unreached: () => [CATALOG, GATEWAY],
+    keepClusters: DEFAULT_SIDECARS,
+  },
+  {
+    name: 'AuthorizationPolicy and PeerAuthentication in one push',
+    apply: (s) =>
+      s.setAll({
+        'catalog-authz': catalogAuthz('cluster.local/ns/istio-system/sa/gateway'),
+        'mesh-pa': peerAuthentication('default', 'istio-system', '{mtls: {mode: PERMISSIVE}}'),
+      }),
+    reasons: ['AuthorizationPolicy', 'PeerAuthentication'],
+    unreached: () => [],
+    keepClusters: [...ALL_SIDECARS, GATEWAY],
+  },
+  {
+    // A DISABLE policy changes endpoints' tlsMode and auto mTLS: every proxy is translated.
+    name: 'PeerAuthentication update, port level DISABLE',
+    apply: (s) =>
+      s.set(
+        'reviews-pa',
+        peerAuthentication(
+          'reviews',
+          'default',
+          "{selector: {matchLabels: {app: reviews}}, portLevelMtls: {'9080': {mode: DISABLE}}}",
+        ),
+      ),
+    reasons: ['PeerAuthentication'],
+    unreached: () => [],
+  },
+  {
+    name: 'PeerAuthentication create, namespace DISABLE',
+    apply: (s) =>
+      s.set('shop-pa', peerAuthentication('default', 'shop', '{mtls: {mode: DISABLE}}')),
+    reasons: ['PeerAuthentication'],
+    unreached: () => [],
+  },
+  {
+    name: 'AuthorizationPolicy delete while a DISABLE policy exists',
+    apply: (s) => s.remove('catalog-authz'),
+    reasons: ['AuthorizationPolicy'],
+    unreached: () => [],
+  },
+  {
+    name: 'PeerAuthentication delete, namespace DISABLE',
+    apply: (s) => s.remove('shop-pa'),
+    reasons: ['PeerAuthentication'],
+    unreached: () => [],
+  },
+  {
+    name: 'PeerAuthentication delete, the last DISABLE',
+    apply: (s) => s.remove('reviews-pa'),
+    reasons: ['PeerAuthentication'],
+    unreached: () => [],
+  },
+  {
+    name: 'PeerAuthentication delete, mesh-wide',
+    apply: (s) => s.remove('mesh-pa'),
+    reasons: ['PeerAuthentication'],
+    unreached: () => [],
+    keepClusters: [...ALL_SIDECARS, GATEWAY],
   },
 ];
 
@@ -358,6 +493,18 @@ describe.each([
         same: true,
       });
     }
+    const kept = (ids: string[] | undefined, typeUrl: string): void => {
+      for (const id of ids ?? []) {
+        const now = server.cache.getSnapshot(id)?.get(typeUrl);
+        expect({ id, typeUrl, kept: now === before.get(id)?.get(typeUrl) }).toEqual({
+          id,
+          typeUrl,
+          kept: true,
+        });
+      }
+    };
+    kept(step.keepClusters, CLUSTER_TYPE);
+    kept(step.keepListeners, LISTENER_TYPE);
     for (const [id, metadata] of NODES) expectFullTranslation(id, metadata);
   });
 

@@ -49,6 +49,19 @@ spec:
   exportTo: ['.']
   http: [{route: [{destination: {host: reviews.default.svc.cluster.local}}], timeout: ${timeout}}]`;
 
+const peerAuthentication = (
+  namespace: string,
+  mode: string,
+): string => `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: ${namespace}}
+spec: {mtls: {mode: ${mode}}}`;
+
+const denyAll = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-all, namespace: default}
+spec: {}`;
+
 const ratingsDr = (lb: string): string => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: ratings, namespace: default}
@@ -98,6 +111,24 @@ const CHANGES = {
     before: [ratingsDr('RANDOM')],
     after: [ratingsDr('LEAST_REQUEST')],
     keys: ['DestinationRule/default/ratings'],
+  },
+  meshPa: {
+    name: 'mesh-wide PeerAuthentication',
+    before: [],
+    after: [peerAuthentication('istio-system', 'STRICT')],
+    keys: ['PeerAuthentication/istio-system/default'],
+  },
+  namespaceAuthz: {
+    name: 'namespace AuthorizationPolicy',
+    before: [],
+    after: [denyAll],
+    keys: ['AuthorizationPolicy/default/deny-all'],
+  },
+  disablePa: {
+    name: 'namespace PeerAuthentication DISABLE',
+    before: [],
+    after: [peerAuthentication('default', 'DISABLE')],
+    keys: ['PeerAuthentication/default/default'],
   },
   gatewayVs: {
     name: 'gateway VirtualService, same destinations',
@@ -194,7 +225,14 @@ const CASES: (Visit & { path: PushPath })[] = [
   { change: CHANGES.reviewsVs, nodeId: GATEWAY, path: 'skip' },
   { change: CHANGES.reviewsVsLabels, nodeId: PRODUCTPAGE, path: 'routing-unchanged' },
   { change: CHANGES.privateVs, nodeId: PRODUCTPAGE, path: 'skip' },
-  { change: CHANGES.ratingsDr, nodeId: PRODUCTPAGE, path: 'translate' },
+  { change: CHANGES.ratingsDr, nodeId: PRODUCTPAGE, path: 'patch-destination-rules' },
+  { change: CHANGES.ratingsDr, nodeId: GATEWAY, path: 'patch-destination-rules' },
+  { change: CHANGES.ratingsDr, nodeId: GATEWAY, filter: true, path: 'patch-destination-rules' },
+  { change: CHANGES.meshPa, nodeId: PRODUCTPAGE, path: 'patch-listeners' },
+  { change: CHANGES.meshPa, nodeId: GATEWAY, path: 'patch-listeners' },
+  { change: CHANGES.namespaceAuthz, nodeId: GATEWAY, path: 'skip' },
+  { change: CHANGES.namespaceAuthz, nodeId: DETAILS, path: 'patch-listeners' },
+  { change: CHANGES.disablePa, nodeId: PRODUCTPAGE, path: 'translate' },
   { change: CHANGES.gatewayVs, nodeId: PRODUCTPAGE, path: 'skip' },
   { change: CHANGES.gatewayVs, nodeId: GATEWAY, path: 'patch-gateway-routing' },
   { change: CHANGES.gatewayVs, nodeId: GATEWAY, filter: true, path: 'patch-gateway-routing' },
@@ -221,6 +259,8 @@ describe('choosePushPath', () => {
       'endpoints',
       'patch-routing',
       'patch-gateway-routing',
+      'patch-listeners',
+      'patch-destination-rules',
       'routing-unchanged',
       'skip',
     ];

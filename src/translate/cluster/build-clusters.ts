@@ -76,42 +76,54 @@ export interface ClusterParts {
   rest: Cluster[];
 }
 
+/** The outbound clusters of `services` in their order, for the ports `portVisible` lets through. */
+export function outboundClustersOf(
+  proxy: Proxy,
+  push: PushContext,
+  services: readonly Service[],
+  portVisible: (service: Service, port: number) => boolean,
+): Cluster[] {
+  const list: Cluster[] = [];
+  for (const svc of services) {
+    for (const port of svc.ports) {
+      if (portVisible(svc, port.port))
+        list.push(...sharedOutboundClustersForPort(proxy, push, svc, port));
+    }
+  }
+  return list;
+}
+
 export function envoyClusterParts(
   proxy: Proxy,
   push: PushContext,
   opts: ClusterBuildOptions = {},
 ): ClusterParts {
   const portVisible = opts.isServicePortVisible ?? (() => true);
-  const buildOutbound = (): Cluster[] => {
-    const list: Cluster[] = [];
-    for (const svc of visibleServices(proxy, push, opts)) {
-      for (const port of svc.ports) {
-        if (!portVisible(svc, port.port)) continue;
-        list.push(...sharedOutboundClustersForPort(proxy, push, svc, port));
-      }
-    }
-    return list;
-  };
+  const buildOutbound = (): Cluster[] =>
+    outboundClustersOf(proxy, push, visibleServices(proxy, push, opts), portVisible);
   const outbound =
     opts.shareKey === undefined
       ? buildOutbound()
       : sharedOutboundClusters(proxy, push, opts.shareKey, opts.outboundHosts, buildOutbound);
+  return { outbound, rest: envoyOwnClusters(proxy, push) };
+}
+
+/**
+ * An Envoy proxy's clusters that are not per outbound service, in istiod's order: BlackHole for
+ * every proxy; for sidecars also the passthrough, inbound and inbound passthrough clusters.
+ */
+export function envoyOwnClusters(proxy: Proxy, push: PushContext): Cluster[] {
   // Fixed clusters depend on mesh settings only (inbound passthrough: the proxy's IP families).
   const blackHole = memo(push, 'blackhole', () => blackHoleCluster(push.mesh));
-  if (proxy.type === 'router') return { outbound, rest: [blackHole] };
+  if (proxy.type === 'router') return [blackHole];
   const ips = proxy.ips.length > 0 ? proxy.ips : [proxy.ip];
   const families = `${ips.some((ip) => !ip.includes(':'))}|${ips.some((ip) => ip.includes(':'))}`;
-  return {
-    outbound,
-    rest: [
-      blackHole,
-      memo(push, 'passthrough', () => passthroughCluster(push.mesh)),
-      ...sharedInboundClusters(proxy, push),
-      memo(push, `inbound-passthrough|${families}`, () =>
-        inboundPassthroughCluster(push.mesh, ips),
-      ),
-    ],
-  };
+  return [
+    blackHole,
+    memo(push, 'passthrough', () => passthroughCluster(push.mesh)),
+    ...sharedInboundClusters(proxy, push),
+    memo(push, `inbound-passthrough|${families}`, () => inboundPassthroughCluster(push.mesh, ips)),
+  ];
 }
 
 export function buildClusters(

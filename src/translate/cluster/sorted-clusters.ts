@@ -28,7 +28,7 @@ function byClusterName(a: ClusterLoadAssignment, b: ClusterLoadAssignment): numb
   return a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0;
 }
 
-function isEdsCluster(c: Cluster): boolean {
+export function isEdsCluster(c: Cluster): boolean {
   return (
     c.clusterDiscoveryType.case === 'type' &&
     c.clusterDiscoveryType.value === Cluster_DiscoveryType.EDS
@@ -47,7 +47,8 @@ function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => n
   return out;
 }
 
-const edsNameOf = (c: Cluster): string => c.edsClusterConfig?.serviceName || c.name;
+/** The name a cluster's load assignment goes by. */
+export const edsNameOf = (c: Cluster): string => c.edsClusterConfig?.serviceName || c.name;
 
 /** A shared outbound cluster list, deduplicated and sorted, with its load assignments. */
 interface OutboundView {
