@@ -19,6 +19,12 @@ export interface ConnectedProxy {
    * which a VirtualService-only patch keeps (routing-delta.ts routingPatch).
    */
   localRoutes?: readonly string[];
+  /**
+   * Sidecars: their listeners besides the shared outbound ones are virtualOutbound and
+   * virtualInbound only (a PeerAuthentication / AuthorizationPolicy patch then replaces
+   * virtualInbound alone).
+   */
+  onlyVirtualListeners?: boolean;
   /** Sequence number of that push (lower = staler; stale proxies are pushed first). */
   pushSeq: number;
 }

@@ -14,11 +14,12 @@ import { nodeMetadata, type ConnectedProxy, type PushGeneration } from './connec
 import { gatewayTranslateOptions } from './gateway-cluster-filter.js';
 import { snapshotOf } from './proxy-snapshot.js';
 import { choosePushPath, type PushPath, type PushWork } from './push-path.js';
-import { localRouteNames, routingFastPathApplies } from './routing-delta.js';
+import { ownListenerFacts, routingFastPathApplies } from './routing-delta.js';
 import {
   withEndpointDelta,
   withDestinationRulePatch,
   withGatewayRoutingPatch,
+  withInboundListenerPatch,
   withListenerPatch,
   withRoutingPatch,
 } from './snapshot-patches.js';
@@ -120,6 +121,11 @@ export class ProxyPusher {
         return this.commit(nodeId, connected, target, next);
       }
       case 'patch-listeners': {
+        // A sidecar's other listeners cannot change: replacing virtualInbound is enough.
+        const inbound = connected.onlyVirtualListeners
+          ? withInboundListenerPatch(served, proxy, push, connected.localRoutes ?? [], interner)
+          : undefined;
+        if (inbound !== undefined) return this.commit(nodeId, connected, target, inbound);
         const patched = withListenerPatch(served, proxy, push, interner);
         if (patched === undefined) return this.translateInto(nodeId, connected, target);
         this.recordLocalRoutes(connected, push, patched.listeners);
@@ -128,15 +134,17 @@ export class ProxyPusher {
     }
   }
 
-  /** What the routing fast path keeps of the proxy's listeners (routing-delta.ts routingPatch). */
+  /** What the routing and inbound fast paths keep of the proxy's listeners (routing-delta.ts). */
   private recordLocalRoutes(
     connected: ConnectedProxy,
     push: PushContext,
     listeners: readonly Listener[],
   ): void {
-    connected.localRoutes = routingFastPathApplies(connected.proxy)
-      ? localRouteNames(connected.proxy, push, listeners)
+    const facts = routingFastPathApplies(connected.proxy)
+      ? ownListenerFacts(connected.proxy, push, listeners)
       : undefined;
+    connected.localRoutes = facts?.localRoutes;
+    connected.onlyVirtualListeners = facts?.onlyVirtual;
   }
 
   /**

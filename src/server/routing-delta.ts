@@ -21,6 +21,7 @@ import {
 } from '../translate/cache/shared-routing.js';
 import { buildListeners } from '../translate/listener/build-listeners.js';
 import { rdsNamesOf } from '../translate/listener/inspect.js';
+import { VIRTUAL_INBOUND, VIRTUAL_OUTBOUND } from '../translate/listener/well-known-names.js';
 import { buildRoutes } from '../translate/translate-proxy.js';
 import { encodeResource, type XdsResource } from '../xds/resource.js';
 import type { Snapshot } from '../xds/snapshot-cache.js';
@@ -137,16 +138,28 @@ export function routingPatch(
   };
 }
 
-/** Route config names referenced by the sidecar's listeners other than its shared outbound ones. */
-export function localRouteNames(
+/** What the routing and inbound fast paths keep of a sidecar's listeners. */
+export interface OwnListenerFacts {
+  /** Route config names its listeners other than the shared outbound ones reference. */
+  localRoutes: string[];
+  /** Those listeners are virtualOutbound and virtualInbound only (no Sidecar-bound ingress). */
+  onlyVirtual: boolean;
+}
+
+export function ownListenerFacts(
   proxy: Proxy,
   push: PushContext,
   listeners: readonly Listener[],
-): string[] {
+): OwnListenerFacts {
   const outbound = new Set(
     sharedSidecarOutboundListeners(proxy, push, sharedSidecarScope(proxy, push)),
   );
-  return [...new Set(listeners.filter((l) => !outbound.has(l)).flatMap(rdsNamesOf))];
+  const own = listeners.filter((l) => !outbound.has(l));
+  const names = new Set(own.map((l) => l.name));
+  return {
+    localRoutes: [...new Set(own.flatMap(rdsNamesOf))],
+    onlyVirtual: own.length === 2 && names.has(VIRTUAL_INBOUND) && names.has(VIRTUAL_OUTBOUND),
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { ListenerSchema, type Listener } from '../gen/envoy/config/listener/v3/l
 import { RouteConfigurationSchema } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
+import { sharedInboundListeners } from '../translate/cache/shared-inbound.js';
 import { sharedSidecarScope } from '../translate/cache/shared-routing.js';
 import { buildListeners } from '../translate/listener/build-listeners.js';
 import { rdsNamesOf } from '../translate/listener/inspect.js';
@@ -107,6 +108,35 @@ export function withListenerPatch(
   const next = new Map(served);
   setType(next, LISTENER_TYPE, internByName(ListenerSchema, listeners, interner));
   return { snapshot: next, listeners };
+}
+
+/**
+ * `patch-listeners` path for a sidecar whose listeners besides the shared outbound ones were
+ * virtualOutbound and virtualInbound only (ConnectedProxy.onlyVirtualListeners): a
+ * PeerAuthentication / AuthorizationPolicy change alters its inbound side alone, so virtualInbound
+ * is rebuilt and the served outbound listeners kept. Undefined when that no longer describes the
+ * proxy (it now has Sidecar-bound ingress listeners, or virtualInbound names other route configs
+ * than `localRoutes`): withListenerPatch then rebuilds every listener.
+ */
+export function withInboundListenerPatch(
+  served: Snapshot,
+  proxy: Proxy,
+  push: PushContext,
+  localRoutes: readonly string[],
+  interner: ResourceInterner,
+): Snapshot | undefined {
+  const inbound = sharedInboundListeners(proxy, push, sharedSidecarScope(proxy, push));
+  if (inbound.bound.length > 0) return undefined;
+  const listener = inbound.virtualInbound;
+  const routes = new Set(rdsNamesOf(listener));
+  if (routes.size !== localRoutes.length || localRoutes.some((r) => !routes.has(r))) {
+    return undefined;
+  }
+  const listeners = new Map(served.get(LISTENER_TYPE));
+  listeners.set(listener.name, interner.intern(ListenerSchema, listener, listener.name));
+  const next = new Map(served);
+  next.set(LISTENER_TYPE, listeners);
+  return next;
 }
 
 /**

@@ -62,6 +62,16 @@ kind: AuthorizationPolicy
 metadata: {name: deny-all, namespace: default}
 spec: {}`;
 
+const productpageBoundIngress = `apiVersion: networking.istio.io/v1
+kind: Sidecar
+metadata: {name: productpage, namespace: default}
+spec:
+  workloadSelector: {labels: {app: productpage}}
+  ingress:
+  - port: {number: 9080, protocol: HTTP, name: http}
+    defaultEndpoint: 127.0.0.1:9080
+    captureMode: NONE`;
+
 const ratingsDr = (lb: string): string => `apiVersion: networking.istio.io/v1
 kind: DestinationRule
 metadata: {name: ratings, namespace: default}
@@ -116,6 +126,12 @@ const CHANGES = {
     name: 'mesh-wide PeerAuthentication',
     before: [],
     after: [peerAuthentication('istio-system', 'STRICT')],
+    keys: ['PeerAuthentication/istio-system/default'],
+  },
+  meshPaBoundIngress: {
+    name: 'mesh-wide PeerAuthentication, Sidecar-bound ingress',
+    before: [productpageBoundIngress],
+    after: [productpageBoundIngress, peerAuthentication('istio-system', 'STRICT')],
     keys: ['PeerAuthentication/istio-system/default'],
   },
   namespaceAuthz: {
@@ -230,6 +246,7 @@ const CASES: (Visit & { path: PushPath })[] = [
   { change: CHANGES.ratingsDr, nodeId: GATEWAY, filter: true, path: 'patch-destination-rules' },
   { change: CHANGES.meshPa, nodeId: PRODUCTPAGE, path: 'patch-listeners' },
   { change: CHANGES.meshPa, nodeId: GATEWAY, path: 'patch-listeners' },
+  { change: CHANGES.meshPaBoundIngress, nodeId: PRODUCTPAGE, path: 'patch-listeners' },
   { change: CHANGES.namespaceAuthz, nodeId: GATEWAY, path: 'skip' },
   { change: CHANGES.namespaceAuthz, nodeId: DETAILS, path: 'patch-listeners' },
   { change: CHANGES.disablePa, nodeId: PRODUCTPAGE, path: 'translate' },
