@@ -41,7 +41,9 @@ function frame(chunks: Chunk[]): Uint8Array {
   for (const c of chunks) {
     size += varintSize((c.field << 3) | WIRE_LEN) + varintSize(c.payload.length) + c.payload.length;
   }
-  const out = new Uint8Array(size);
+  // Every byte is written below (sizes are exact), so no zero-filling; and not from Node's shared
+  // pool, where a small long-lived resource would pin a whole pool slab.
+  const out = Buffer.allocUnsafeSlow(size);
   let pos = 0;
   for (const c of chunks) {
     pos = writeVarint(out, pos, (c.field << 3) | WIRE_LEN);
