@@ -103,6 +103,7 @@ export class DiscoveryServer {
       options.memoReleaseMs ?? 2000,
       () => this.pushing,
       () => releaseMemo(this.current.push),
+      true, // then compact the heap (idle-gc.ts)
     );
     this.disconnected = new DisconnectedProxies(options.keepDisconnectedMs ?? 30_000);
     this.current = pushGeneration(buildPushContext(this.store.snapshot(), this.mesh, '0'), 0);

@@ -1,0 +1,184 @@
+// The idle collection: collects only after enough growth and once per growth, measures growth
+// from the lowest footprint since its last collection, waits for a quiet event loop and no push,
+// follows its environment switch, runs after a memo release (never before a pending one), and
+// the real collector gives fragmented old-generation pages back.
+import { jest } from '@jest/globals';
+import v8 from 'node:v8';
+import { compactingGc, IDLE_GC_ENV, IdleGc, idleGcEnabled } from '../idle-gc.js';
+import { MemoReleaseTimer } from '../memo-release.js';
+
+const MB = 1024 * 1024;
+
+describe('IdleGc.run', () => {
+  it('collects once the footprint grew by the minimum, then measures from after the collection', () => {
+    let footprint = 100 * MB;
+    const gc = jest.fn(() => {
+      footprint = 120 * MB;
+    });
+    const idle = new IdleGc({ gc, footprint: () => footprint, minGrowthBytes: 32 * MB });
+    footprint = 131 * MB;
+    expect(idle.run()).toBe(false);
+    footprint = 132 * MB;
+    expect(idle.run()).toBe(true);
+    expect(gc).toHaveBeenCalledTimes(1);
+    // Quiet again after little work (e.g. one new proxy): nothing to gain.
+    footprint = 140 * MB;
+    expect(idle.run()).toBe(false);
+    footprint = 152 * MB;
+    expect(idle.run()).toBe(true);
+    expect(gc).toHaveBeenCalledTimes(2);
+  });
+
+  it('measures growth from the lowest footprint seen since the last collection', () => {
+    let footprint = 300 * MB;
+    const gc = jest.fn();
+    const idle = new IdleGc({ gc, footprint: () => footprint, minGrowthBytes: 32 * MB });
+    // Freed Buffers leave V8's external memory only later.
+    footprint = 220 * MB;
+    expect(idle.run()).toBe(false);
+    footprint = 260 * MB;
+    expect(idle.run()).toBe(true);
+  });
+
+  it('never collects without a collector', () => {
+    let footprint = 0;
+    const idle = new IdleGc({ gc: undefined, footprint: () => footprint });
+    footprint = 1024 * MB;
+    expect(idle.run()).toBe(false);
+  });
+
+  it('is on unless the environment switches it off', () => {
+    expect(idleGcEnabled({})).toBe(true);
+    expect(idleGcEnabled({ [IDLE_GC_ENV]: '1' })).toBe(true);
+    for (const off of ['0', 'false', 'OFF', 'no']) {
+      expect(idleGcEnabled({ [IDLE_GC_ENV]: off })).toBe(false);
+    }
+  });
+});
+
+describe('IdleGc.watch', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** An IdleGc whose footprint always grew and whose loop utilization the test sets. */
+  function grownIdleGc() {
+    let footprint = 0;
+    const gc = jest.fn();
+    const loop = { utilization: 0 };
+    const idle = new IdleGc({
+      gc,
+      footprint: () => (footprint += 64 * MB),
+      minGrowthBytes: 32 * MB,
+      utilization: () => () => loop.utilization,
+    });
+    return { idle, gc, loop };
+  }
+
+  it('collects after two quiet intervals in a row, again after two more, until stopped', () => {
+    const { idle, gc, loop } = grownIdleGc();
+    const stop = idle.watch({ busy: () => false });
+    loop.utilization = 0.9;
+    jest.advanceTimersByTime(5000);
+    expect(gc).not.toHaveBeenCalled();
+    loop.utilization = 0.05;
+    jest.advanceTimersByTime(1000);
+    expect(gc).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(2000);
+    expect(gc).toHaveBeenCalledTimes(2);
+    stop();
+    jest.advanceTimersByTime(10_000);
+    expect(gc).toHaveBeenCalledTimes(2);
+  });
+
+  it('restarts the count after a busy interval and never collects while busy', () => {
+    const { idle, gc } = grownIdleGc();
+    let busy = false;
+    const stop = idle.watch({ busy: () => busy });
+    jest.advanceTimersByTime(1000);
+    busy = true;
+    jest.advanceTimersByTime(5000);
+    expect(gc).not.toHaveBeenCalled();
+    busy = false;
+    jest.advanceTimersByTime(1000);
+    expect(gc).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1000);
+    expect(gc).toHaveBeenCalledTimes(1);
+    stop();
+  });
+
+  it('starts no timer without a collector', () => {
+    const idle = new IdleGc({ gc: undefined });
+    idle.watch({ busy: () => false });
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('MemoReleaseTimer with an idle collection', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('collects right after the release, not before it, and not while a push runs', () => {
+    const order: string[] = [];
+    let footprint = 0;
+    const idle = new IdleGc({
+      gc: () => order.push('collect'),
+      footprint: () => footprint,
+      minGrowthBytes: 32 * MB,
+      // The loop is idle throughout: only the pending release and busy() hold the watch back.
+      utilization: () => () => 0,
+    });
+    let busy = false;
+    const timer = new MemoReleaseTimer(
+      3000,
+      () => busy,
+      () => order.push('release'),
+      idle,
+    );
+    // A storm grew the heap; its last connection arms the release.
+    footprint += 64 * MB;
+    timer.schedule();
+    jest.advanceTimersByTime(2999);
+    expect(order).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(order).toEqual(['release', 'collect']);
+    // Once per growth: the watch finds nothing more to gain.
+    jest.advanceTimersByTime(10_000);
+    expect(order).toEqual(['release', 'collect']);
+    // A long push: neither the release nor the watch runs until it ends.
+    busy = true;
+    footprint += 64 * MB;
+    timer.schedule();
+    jest.advanceTimersByTime(10_000);
+    expect(order).toEqual(['release', 'collect']);
+    busy = false;
+    jest.advanceTimersByTime(3000);
+    expect(order).toEqual(['release', 'collect', 'release', 'collect']);
+    timer.stop();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+});
+
+describe('compactingGc', () => {
+  it('compacts a fragmented old generation and returns its pages', () => {
+    const gc = compactingGc();
+    expect(gc).toBeDefined();
+    if (!gc) return;
+    expect(compactingGc()).toBe(gc);
+    // Old-generation objects of which every fourth survives: a plain full collection leaves the
+    // pages in place, a compacting one empties and releases most of them.
+    let all: { n: number; s: string }[] = [];
+    for (let i = 0; i < 1_500_000; i++) all.push({ n: i, s: `x${i}` });
+    gc();
+    const kept = all.filter((_, i) => i % 4 === 0);
+    all = [];
+    const oldSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'old_space');
+    const before = oldSpace()?.space_size ?? 0;
+    gc();
+    const after = oldSpace()?.space_size ?? 0;
+    expect(kept).toHaveLength(375_000);
+    // ~75 MB are freed; the worker's other heap contents vary, so only the release is asserted.
+    expect(before - after).toBeGreaterThan(40 * MB);
+  });
+});
