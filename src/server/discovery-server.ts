@@ -273,6 +273,8 @@ export class DiscoveryServer {
       resumed.connected.streams = 1;
       this.proxies.set(nodeId, resumed.connected);
       this.cache.setSnapshot(nodeId, resumed.snapshot);
+      // A reconnect storm ends quiet like any other: the idle collection follows (memo-release.ts).
+      this.memoRelease.schedule();
       this.log(`proxy reconnected: ${nodeId} (snapshot kept)`);
       return nodeId;
     }

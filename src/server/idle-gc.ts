@@ -23,8 +23,12 @@ export type CompactingGc = () => void;
 /** `0`, `false`, `off` or `no` switches the idle collection off. */
 export const IDLE_GC_ENV = 'MINI_ISTIOD_IDLE_GC';
 
-/** Growth of the footprint (heapFootprint) that makes a collection worth it. */
-export const DEFAULT_MIN_GROWTH_BYTES = 32 * 1024 * 1024;
+/**
+ * Growth of the footprint (heapFootprint) that makes a collection worth it: storms and full
+ * pushes leave hundreds of MB behind, a small push a few tens, which V8 reclaims in its own time
+ * and which would not pay for a ~250 ms collection.
+ */
+export const DEFAULT_MIN_GROWTH_BYTES = 128 * 1024 * 1024;
 
 let processGc: CompactingGc | null | undefined;
 

@@ -31,7 +31,8 @@ import {
  * - `patch-gateway-routing`: the same for a gateway whose clusters cannot change: all of its
  *   listeners and route configs rebuilt (routing-delta.ts gatewayRoutingPatch).
  * - `patch-listeners`: PeerAuthentication / AuthorizationPolicy-only change reaching the proxy:
- *   all of its listeners rebuilt (security-changes.ts, snapshot-patches.ts withListenerPatch).
+ *   its listeners rebuilt, for a sidecar without Sidecar-bound listeners virtualInbound alone
+ *   (security-changes.ts, snapshot-patches.ts withInboundListenerPatch / withListenerPatch).
  * - `patch-destination-rules`: DestinationRule-only change reaching an Envoy proxy: the clusters and
  *   load assignments of the hosts whose rule may change, its own clusters and its route configs
  *   rebuilt (destination-rule-delta.ts).
