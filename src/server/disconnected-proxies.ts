@@ -52,6 +52,14 @@ export class DisconnectedProxies {
     return { connected, snapshot };
   }
 
+  /**
+   * Forgets every kept proxy: call when a new push context is built, after which none could be
+   * resumed anyway (and the kept entries would hold the previous context in memory).
+   */
+  clear(): void {
+    this.kept.clear();
+  }
+
   stop(): void {
     clearTimeout(this.sweeper);
     this.sweeper = undefined;

@@ -193,6 +193,7 @@ export class DiscoveryServer {
     const snapshot = this.store.snapshot();
     const push = buildPushContext(snapshot, this.mesh, String(this.store.currentVersion()));
     this.current = pushGeneration(push, this.current.seq + 1);
+    this.disconnected.clear();
   }
 
   private async pushAll(p: PendingPush): Promise<void> {

@@ -57,6 +57,15 @@ describe('DisconnectedProxies', () => {
     kept.stop();
   });
 
+  it('forgets every entry when cleared (a new push context was built)', () => {
+    const kept = new DisconnectedProxies(10_000);
+    kept.keep(PRODUCTPAGE, connectedOn(nodeOf({})), snapshot);
+    kept.clear();
+    expect(kept.size).toBe(0);
+    expect(kept.resume(nodeOf({}), pushA)).toBeUndefined();
+    kept.stop();
+  });
+
   it('forgets entries once they expire', async () => {
     const kept = new DisconnectedProxies(20);
     kept.keep(PRODUCTPAGE, connectedOn(nodeOf({})), snapshot);
