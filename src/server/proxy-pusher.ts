@@ -58,7 +58,7 @@ export class ProxyPusher {
     const reparsed = parseProxy(nodeId, nodeMetadata(connected.node), target.push);
     if (reparsed.ok) connected.proxy = reparsed.value;
     const resources = this.translate(connected.proxy, target.push);
-    this.recordLocalRoutes(connected, target.push, resources.listeners);
+    this.recordOwnListenerFacts(connected, target.push, resources.listeners);
     return this.commit(nodeId, connected, target, snapshotOf(resources, target.interner));
   }
 
@@ -128,14 +128,14 @@ export class ProxyPusher {
         if (inbound !== undefined) return this.commit(nodeId, connected, target, inbound);
         const patched = withListenerPatch(served, proxy, push, interner);
         if (patched === undefined) return this.translateInto(nodeId, connected, target);
-        this.recordLocalRoutes(connected, push, patched.listeners);
+        this.recordOwnListenerFacts(connected, push, patched.listeners);
         return this.commit(nodeId, connected, target, patched.snapshot);
       }
     }
   }
 
   /** What the routing and inbound fast paths keep of the proxy's listeners (routing-delta.ts). */
-  private recordLocalRoutes(
+  private recordOwnListenerFacts(
     connected: ConnectedProxy,
     push: PushContext,
     listeners: readonly Listener[],
