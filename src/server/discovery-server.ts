@@ -186,12 +186,17 @@ export class DiscoveryServer {
     if (!this.started || change.changedKeys.length === 0) return;
     const pending = pendingPushOf(change);
     if (!pending.endpointOnly) this.configChangePending = true;
-    this.debouncer.push(pending);
+    // File updates arrive already debounced (file-source.ts): no second quiet window for them.
+    this.debouncer.push(
+      pending,
+      updates.every((u) => u.settled === true),
+    );
   }
 
   private rebuildPushContext(): void {
     const snapshot = this.store.snapshot();
-    const push = buildPushContext(snapshot, this.mesh, String(this.store.currentVersion()));
+    const version = String(this.store.currentVersion());
+    const push = buildPushContext(snapshot, this.mesh, version, this.current.push);
     this.current = pushGeneration(push, this.current.seq + 1);
     this.disconnected.clear();
   }

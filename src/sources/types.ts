@@ -18,6 +18,11 @@ export interface SourceUpdate {
   documents: RawDocument[];
   parseErrors: ConfigError[];
   removed?: boolean;
+  /**
+   * The source held this update until the burst of changes it belongs to had been quiet for a
+   * debounce window (the file source does): the push debouncer adds no quiet window of its own.
+   */
+  settled?: boolean;
 }
 
 export interface ConfigSource {

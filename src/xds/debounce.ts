@@ -2,6 +2,10 @@
 // churn) are merged into one push, sent once the burst has been quiet for `quietMs`, and never
 // later than `maxDelayMs` after its first event. Pushes never overlap: events arriving while a
 // push runs are merged and pushed after it.
+//
+// A source that already held its changes until their burst was quiet (the file source) marks
+// them settled: waiting another quiet window would only add latency. Settled events are pushed
+// as soon as no push runs, unless unsettled events pending with them still need their window.
 
 export interface Timers {
   now(): number;
@@ -33,7 +37,8 @@ export class Debouncer<T> {
   private readonly timers: Timers;
   private pendingEvent: { value: T } | undefined;
   private firstAt = 0;
-  private lastAt = 0;
+  /** Time of the latest unsettled pending event; undefined when every pending event is settled. */
+  private lastUnsettledAt: number | undefined;
   private timer: unknown;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -48,7 +53,8 @@ export class Debouncer<T> {
     return this.pendingEvent !== undefined;
   }
 
-  push(event: T): void {
+  /** Adds an event; `settled` when its source already waited for its burst to go quiet. */
+  push(event: T, settled = false): void {
     if (this.stopped) return;
     const now = this.timers.now();
     if (this.pendingEvent) {
@@ -57,7 +63,7 @@ export class Debouncer<T> {
       this.pendingEvent = { value: event };
       this.firstAt = now;
     }
-    this.lastAt = now;
+    if (!settled) this.lastUnsettledAt = now;
     this.schedule();
   }
 
@@ -74,11 +80,13 @@ export class Debouncer<T> {
   stop(): void {
     this.stopped = true;
     this.pendingEvent = undefined;
+    this.lastUnsettledAt = undefined;
     this.cancelTimer();
   }
 
   private dueAt(): number {
-    return Math.min(this.lastAt + this.quietMs, this.firstAt + this.maxDelayMs);
+    if (this.lastUnsettledAt === undefined) return this.firstAt;
+    return Math.min(this.lastUnsettledAt + this.quietMs, this.firstAt + this.maxDelayMs);
   }
 
   private schedule(): void {
@@ -102,6 +110,7 @@ export class Debouncer<T> {
     if (!event || this.running) return;
     this.cancelTimer();
     this.pendingEvent = undefined;
+    this.lastUnsettledAt = undefined;
     const done = (async () => {
       try {
         await this.options.onPush(event.value);

@@ -11,6 +11,9 @@
 //   directory gets its own watcher, and watchers are added for new subdirectories as they appear.
 // - Events are debounced per path (quiet window, bounded by a max wait), and a file is read only
 //   when its stat is the same before and after the read: we never act on a half-written file.
+// - Settled files are delivered together once no path is inside its quiet window any more (or the
+//   oldest waited the max wait): a burst over several files is one batch, already quiet, so the
+//   updates are marked `settled` and the push needs no debounce window of its own.
 // - A file that fails to parse right after a change is looked at once more after the quiet window
 //   before its error is reported (a writer may have paused mid-file); a lasting error is reported.
 // - Editors save by writing a temp file and renaming it over the original; that is just an event
@@ -52,6 +55,7 @@ interface KnownFile {
 export class FileSource implements ConfigSource {
   private readonly roots: Root[];
   private readonly quietMs: number;
+  private readonly maxWaitMs: number;
   private readonly rescanIntervalMs: number;
   private readonly onError: (err: Error) => void;
   private readonly debouncer: KeyedDebouncer<string>;
@@ -63,6 +67,9 @@ export class FileSource implements ConfigSource {
   /** Paths being settled; `true` when another event arrived meanwhile and a re-run is due. */
   private readonly busy = new Map<string, boolean>();
   private queue: SourceUpdate[] = [];
+  /** When the oldest update in `queue` was queued (bounds how long a busy tree holds it). */
+  private queuedAt = 0;
+  private holdTimer?: NodeJS.Timeout;
   private inFlight = 0;
   private flushScheduled = false;
   private delivering = false;
@@ -76,9 +83,10 @@ export class FileSource implements ConfigSource {
     if (dirs.length === 0) throw new Error('FileSource needs at least one directory');
     this.roots = dirs.map((given) => ({ given, abs: path.resolve(given) }));
     this.quietMs = options.quietMs ?? 100;
+    this.maxWaitMs = options.maxWaitMs ?? 1000;
     this.rescanIntervalMs = options.rescanIntervalMs ?? 5000;
     this.onError = options.onError ?? (() => undefined);
-    this.debouncer = new KeyedDebouncer(this.quietMs, options.maxWaitMs ?? 1000, (p) => {
+    this.debouncer = new KeyedDebouncer(this.quietMs, this.maxWaitMs, (p) => {
       void this.settle(p);
     });
   }
@@ -121,6 +129,7 @@ export class FileSource implements ConfigSource {
     this.debouncer.clear();
     clearInterval(this.rescanTimer);
     clearTimeout(this.rescanSoonTimer);
+    clearTimeout(this.holdTimer);
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     await this.rescanning;
@@ -310,13 +319,15 @@ export class FileSource implements ConfigSource {
   // ---- delivery ----
 
   private enqueue(update: SourceUpdate): void {
+    if (this.queue.length === 0) this.queuedAt = Date.now();
     this.queue.push(update);
     this.scheduleFlush();
   }
 
   /**
-   * Delivers queued updates once no path is mid-settle, so the two halves of a rename (and the
-   * files of one editor save) usually travel in one batch.
+   * Delivers queued updates once no path is mid-settle or inside its quiet window, so a burst
+   * (the two halves of a rename, the files of one save or copy) travels in one batch. A tree that
+   * never goes quiet still delivers `maxWaitMs` after the oldest queued update.
    */
   private scheduleFlush(): void {
     if (this.flushScheduled || !this.onUpdate || this.queue.length === 0) return;
@@ -324,9 +335,19 @@ export class FileSource implements ConfigSource {
     setImmediate(() => {
       this.flushScheduled = false;
       if (this.stopped || this.inFlight > 0) return; // the last settle to finish flushes again
+      const holdMs = this.queuedAt + this.maxWaitMs - Date.now();
+      if (this.debouncer.size > 0 && holdMs > 0) {
+        // The last quiet window to end flushes again (settle's finally); this bounds the wait.
+        clearTimeout(this.holdTimer);
+        this.holdTimer = setTimeout(() => this.scheduleFlush(), holdMs);
+        this.holdTimer.unref();
+        return;
+      }
+      clearTimeout(this.holdTimer);
       const batch = this.queue;
       this.queue = [];
       batch.sort((a, b) => Number(b.removed === true) - Number(a.removed === true));
+      for (const update of batch) update.settled = true;
       this.deliver(batch);
     });
   }

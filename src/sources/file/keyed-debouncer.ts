@@ -31,6 +31,11 @@ export class KeyedDebouncer<K> {
     this.pending.set(key, { timer, firstAt });
   }
 
+  /** Keys still inside their quiet window. */
+  get size(): number {
+    return this.pending.size;
+  }
+
   has(key: K): boolean {
     return this.pending.has(key);
   }

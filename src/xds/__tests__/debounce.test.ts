@@ -136,4 +136,81 @@ describe('Debouncer', () => {
     expect(calls).toBe(2);
     expect(errors).toHaveLength(1);
   });
+
+  describe('settled events (their source already waited for the burst to go quiet)', () => {
+    const setup = () => {
+      const timers = new FakeTimers();
+      const pushed: { at: number; value: number }[] = [];
+      let release: (() => void) | undefined;
+      let slow = false;
+      const d = new Debouncer<number>({
+        merge: (a, b) => a + b,
+        onPush: (value) => {
+          pushed.push({ at: timers.now(), value });
+          if (!slow) return;
+          return new Promise<void>((r) => (release = r));
+        },
+        quietMs: 100,
+        maxDelayMs: 1000,
+        timers,
+      });
+      return {
+        timers,
+        pushed,
+        d,
+        slowPushes: () => (slow = true),
+        release: () => release?.(),
+      };
+    };
+
+    it('are pushed at once, with no quiet window of their own', () => {
+      const { timers, pushed, d } = setup();
+      timers.advance(40);
+      d.push(1, true);
+      timers.advance(0);
+      expect(pushed).toEqual([{ at: 40, value: 1 }]);
+    });
+
+    it('wait for the quiet window of unsettled events pending with them', () => {
+      const { timers, pushed, d } = setup();
+      d.push(1);
+      timers.advance(30);
+      d.push(2, true);
+      timers.advance(69);
+      expect(pushed).toEqual([]);
+      timers.advance(1);
+      expect(pushed).toEqual([{ at: 100, value: 3 }]);
+    });
+
+    it('an unsettled event arriving after a settled one restarts the wait', async () => {
+      const { timers, pushed, d } = setup();
+      d.push(1, true);
+      d.push(2);
+      timers.advance(99);
+      expect(pushed).toEqual([]);
+      timers.advance(1);
+      expect(pushed).toEqual([{ at: 100, value: 3 }]);
+      await new Promise((r) => setImmediate(r)); // the push settles
+      // The next burst starts settled again: no window left over from the last one.
+      d.push(4, true);
+      timers.advance(0);
+      expect(pushed).toHaveLength(2);
+      expect(pushed[1]).toEqual({ at: 100, value: 4 });
+    });
+
+    it('arriving during a push are pushed right after it, merged', async () => {
+      const { timers, pushed, d, slowPushes, release } = setup();
+      slowPushes();
+      d.push(1, true);
+      timers.advance(0);
+      d.push(2, true);
+      d.push(3, true);
+      timers.advance(500);
+      expect(pushed.map((p) => p.value)).toEqual([1]);
+      release();
+      await new Promise((r) => setImmediate(r));
+      timers.advance(0);
+      expect(pushed.map((p) => p.value)).toEqual([1, 5]);
+    });
+  });
 });

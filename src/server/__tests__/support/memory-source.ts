@@ -19,6 +19,11 @@ export class MemorySource implements ConfigSource {
     this.onUpdate?.([sourceUpdate(origin, text)]);
   }
 
+  /** Like `set`, as a source that debounced the change itself would deliver it. */
+  setSettled(origin: string, text: string): void {
+    this.onUpdate?.([{ ...sourceUpdate(origin, text), settled: true }]);
+  }
+
   /** Several origins in one store change (so in one push). */
   setAll(texts: Record<string, string>): void {
     this.onUpdate?.(Object.entries(texts).map(([origin, text]) => sourceUpdate(origin, text)));

@@ -64,7 +64,13 @@ describe('FileSource watching', () => {
     from = log.mark();
     await fs.unlink(at('vs.yaml'));
     const gone = await log.waitFor('delete', removed('vs.yaml'), from);
-    expect(gone).toEqual({ origin: at('vs.yaml'), documents: [], parseErrors: [], removed: true });
+    expect(gone).toEqual({
+      origin: at('vs.yaml'),
+      documents: [],
+      parseErrors: [],
+      removed: true,
+      settled: true,
+    });
     await log.quiet(300);
     expect(errors).toEqual([]);
   });
@@ -163,6 +169,32 @@ describe('FileSource watching', () => {
     expect(seen.length).toBeLessThanOrEqual(3);
     expect(hostsOf(seen[seen.length - 1])).toEqual(['v50']);
     expect(seen.every((u) => u.parseErrors.length === 0)).toBe(true);
+  });
+
+  it('delivers files written within one quiet window of each other as one settled batch', async () => {
+    await startSource({ quietMs: 300 });
+    const from = log.mark();
+    await write('a.yaml', virtualService('a', 'a1'));
+    await delay(50);
+    await write('b.yaml', virtualService('b', 'b1'));
+    await log.waitFor('b', has('b.yaml', 'b1'), from);
+    const batch = log.batches.find((bt) => bt.some(has('a.yaml', 'a1')));
+    expect(batch?.map((u) => u.origin).sort()).toEqual([at('a.yaml'), at('b.yaml')]);
+    expect(batch?.every((u) => u.settled === true)).toBe(true);
+  });
+
+  it('still delivers a settled file while another one is rewritten without pause', async () => {
+    await startSource({ quietMs: 100, maxWaitMs: 400 });
+    const from = log.mark();
+    await write('a.yaml', virtualService('a', 'a1'));
+    let aSeen = false;
+    void log.waitFor('a', has('a.yaml', 'a1'), from).then(() => (aSeen = true));
+    // ~3 s of writes, 30 ms apart: the tree is never quiet for a whole window meanwhile.
+    for (let i = 0; i < 100 && !aSeen; i++) {
+      await write('hot.yaml', virtualService('hot', `v${i}`));
+      await delay(30);
+    }
+    expect(aSeen).toBe(true);
   });
 
   it('watches new subdirectories, nested ones too, and forgets removed ones', async () => {
