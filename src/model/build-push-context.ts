@@ -64,12 +64,18 @@ class IndexedPushContext implements PushContext {
     readonly snapshot: ConfigSnapshot,
     readonly mesh: MeshConfig,
     readonly version: string,
+    previous?: PushContext,
   ) {
-    this.registry = new ServiceIndex(snapshot, mesh);
+    this.registry = reusableRegistry(previous, snapshot, mesh) ?? new ServiceIndex(snapshot, mesh);
     this.services = this.registry.services;
     this.virtualServices = new VirtualServiceIndex(snapshot.virtualServices, mesh);
     this.destinationRules = new DestinationRuleIndex(snapshot.destinationRules, mesh);
     this.workloadConfig = new WorkloadConfigIndex(snapshot, mesh);
+  }
+
+  /** For the next push context only (reusableRegistry). */
+  registryForReuse(): ServiceIndex {
+    return this.registry;
   }
 
   servicesVisibleTo(namespace: string): readonly Service[] {
@@ -138,14 +144,41 @@ class IndexedPushContext implements PushContext {
   }
 }
 
+const sameElements = <T>(a: readonly T[], b: readonly T[]): boolean =>
+  a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
+/**
+ * The previous push's service registry when this push's registry would be built from the very
+ * same inputs: the same Kubernetes objects, ServiceEntries and WorkloadEntries (the identical
+ * resource objects, which the config store keeps for every origin that was not re-applied) and
+ * the same mesh settings. Rebuilding it is most of a push context's cost, and a change to
+ * routing or policy alone leaves it as it was. Reusing it also keeps its services, visibility
+ * lists and endpoints the identical objects, so results derived from them stay shared.
+ */
+function reusableRegistry(
+  previous: PushContext | undefined,
+  snapshot: ConfigSnapshot,
+  mesh: MeshConfig,
+): ServiceIndex | undefined {
+  if (!(previous instanceof IndexedPushContext) || previous.mesh !== mesh) return undefined;
+  const before = previous.snapshot;
+  const same =
+    sameElements(before.kube, snapshot.kube) &&
+    sameElements(before.serviceEntries, snapshot.serviceEntries) &&
+    sameElements(before.workloadEntries, snapshot.workloadEntries);
+  return same ? previous.registryForReuse() : undefined;
+}
+
 /**
  * Builds the PushContext of one push. The snapshot must not change afterwards; the context
- * and the services/endpoints it hands out are frozen or treated as read-only.
+ * and the services/endpoints it hands out are frozen or treated as read-only. With `previous`
+ * (the context this one replaces), parts built from unchanged inputs are taken over from it.
  */
 export function buildPushContext(
   snapshot: ConfigSnapshot,
   mesh: MeshConfig,
   version: string,
+  previous?: PushContext,
 ): PushContext {
-  return new IndexedPushContext(snapshot, mesh, version);
+  return new IndexedPushContext(snapshot, mesh, version, previous);
 }

@@ -1,6 +1,8 @@
 // PushContext queries as istiod answers them: service visibility (exportTo), DestinationRule
-// lookup order and the VirtualService index.
-import { pushContextFromYaml } from '../testing/snapshot-from-yaml.js';
+// lookup order and the VirtualService index; and what a push context takes over from the last.
+import { buildPushContext } from '../build-push-context.js';
+import { DEFAULT_MESH_CONFIG } from '../config.js';
+import { pushContextFromYaml, snapshotFromYaml } from '../testing/snapshot-from-yaml.js';
 
 const svc = (name: string, ns: string, created = '2024-01-01T00:00:00Z', extra = '') => `
 apiVersion: v1
@@ -300,5 +302,46 @@ spec:
     expect(
       push.authorizationPoliciesFor('shop', { app: 'cart' }).map((p) => p.metadata.name),
     ).toEqual(['deny-all']);
+  });
+});
+
+describe('carrying the service registry over to the next push context', () => {
+  const text = `${svc('reviews', 'default')}${dr('reviews', 'default', 'reviews')}`;
+  const mesh = { ...DEFAULT_MESH_CONFIG };
+  const first = buildPushContext(snapshotFromYaml(text), mesh, '1');
+
+  it('keeps the registry when services, workloads and mesh settings are the same objects', () => {
+    const s = first.snapshot;
+    // A routing-only change: new DestinationRule objects, the very same Kubernetes objects.
+    const next = {
+      ...s,
+      destinationRules: snapshotFromYaml(
+        dr('reviews', 'default', 'reviews', '  exportTo: [default]'),
+      ).destinationRules,
+    };
+    const push = buildPushContext(next, mesh, '2', first);
+    expect(push.services).toBe(first.services);
+    expect(push.servicesVisibleTo('default')).toBe(first.servicesVisibleTo('default'));
+    expect(
+      push.destinationRule('default', 'reviews.default.svc.cluster.local')?.spec.exportTo,
+    ).toEqual(['default']);
+  });
+
+  it('rebuilds it when a Kubernetes object, a ServiceEntry or the mesh settings differ', () => {
+    const s = first.snapshot;
+    const again = snapshotFromYaml(text); // equal content, other objects: not known to be equal
+    expect(buildPushContext({ ...s, kube: again.kube }, mesh, '2', first).services).not.toBe(
+      first.services,
+    );
+    const se = snapshotFromYaml(`
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: ext, namespace: default}
+spec: {hosts: [api.example.com], resolution: DNS, ports: [{number: 443, name: tls, protocol: TLS}]}
+`);
+    const withSe = buildPushContext({ ...s, serviceEntries: se.serviceEntries }, mesh, '2', first);
+    expect(withSe.services.map((x) => x.hostname)).toContain('api.example.com');
+    expect(buildPushContext(s, { ...mesh }, '2', first).services).not.toBe(first.services);
+    expect(buildPushContext(s, mesh, '2').services).not.toBe(first.services);
   });
 });

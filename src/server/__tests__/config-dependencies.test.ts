@@ -9,6 +9,7 @@ import type { Node } from '../../gen/envoy/config/core/v3/base_pb.js';
 import { ClusterLoadAssignmentSchema } from '../../gen/envoy/config/endpoint/v3/endpoint_pb.js';
 import { ListenerSchema } from '../../gen/envoy/config/listener/v3/listener_pb.js';
 import { RouteConfigurationSchema } from '../../gen/envoy/config/route/v3/route_pb.js';
+import { buildPushContext } from '../../model/build-push-context.js';
 import { parseProxy } from '../../model/proxy-identity.js';
 import { MemorySource } from './support/memory-source.js';
 import { BOOKINFO, GATEWAY, PRODUCTPAGE, REVIEWS_V1 } from '../../translate/__tests__/world.js';
@@ -393,6 +394,24 @@ const STEPS: Step[] = [
     unreached: () => [],
     keepClusters: [...ALL_SIDECARS, GATEWAY],
   },
+  {
+    // Services are unchanged, so the push keeps the service registry: the default namespace's
+    // scope must still be rebuilt for its new Sidecar (without scoping: its first one).
+    name: 'Sidecar update (default also imports shop)',
+    apply: (s) =>
+      s.set(
+        'sidecars',
+        SIDECARS.replace("'./*', 'istio-system/*'", "'./*', 'istio-system/*', 'shop/*'"),
+      ),
+    reasons: ['Sidecar'],
+    unreached: () => [],
+  },
+  {
+    name: 'Sidecar delete',
+    apply: (s) => s.remove('sidecars'),
+    reasons: ['Sidecar'],
+    unreached: () => [],
+  },
 ];
 
 describe.each([
@@ -444,7 +463,9 @@ describe.each([
   }
 
   function expectFullTranslation(nodeId: string, metadata: Record<string, unknown>): void {
-    const push = server.pushContext;
+    // Built from scratch: nothing carried over from earlier push contexts (registry, scopes).
+    const current = server.pushContext;
+    const push = buildPushContext(current.snapshot, current.mesh, current.version);
     const served = server.cache.getSnapshot(nodeId);
     const parsed = parseProxy(nodeId, metadata, push);
     if (!served || !parsed.ok) throw new Error(`${nodeId} is not connected`);

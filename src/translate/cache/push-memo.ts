@@ -31,6 +31,30 @@ export function memo<T>(push: PushContext, key: string, build: () => T): T {
   return value;
 }
 
+const ownedMemos = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * Like `memo`, but the value lives as long as `owner`, an immutable object the builder's result
+ * is derived from, so it outlives the push when a later push context keeps that object (e.g. a
+ * service registry carried over unchanged). The key must hold everything else the builder reads.
+ */
+export function memoOn<T>(owner: object, key: string, build: () => T): T {
+  if (!enabled) return build();
+  let table = ownedMemos.get(owner);
+  if (table === undefined) {
+    table = new Map();
+    ownedMemos.set(owner, table);
+  }
+  if (table.has(key)) {
+    memoStats.hits++;
+    return table.get(key) as T;
+  }
+  memoStats.misses++;
+  const value = build();
+  table.set(key, value);
+  return value;
+}
+
 /**
  * Forgets every result memoized for `push` (later lookups rebuild them). The server calls this
  * once proxies are configured and quiet: the memo holds the shared message objects, which are

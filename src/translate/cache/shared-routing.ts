@@ -10,15 +10,22 @@ import type { PushContext } from '../../model/push-context.js';
 import { buildGatewayRouteConfigs } from '../listener/gateway-route-configs.js';
 import { buildSidecarOutboundListeners } from '../listener/sidecar-outbound.js';
 import { buildSidecarScope, type SidecarScope } from '../listener/sidecar-scope.js';
-import { labelsKey, memo, objectId } from './push-memo.js';
+import { labelsKey, memo, memoOn, objectId } from './push-memo.js';
 import { routingLabelsPart } from './proxy-keys.js';
 
-/** The proxy's SidecarScope, one object per (type, namespace, applicable Sidecar). */
+/**
+ * The proxy's SidecarScope, one object per (type, namespace, applicable Sidecar, outbound
+ * policy). A scope is built from exactly those and the services exported to the namespace, so
+ * it is kept with that (immutable) list: pushes that keep the service registry keep their scopes
+ * (build-push-context.ts), and a Sidecar re-applied is a new object, so a new key.
+ */
 export function sharedSidecarScope(proxy: Proxy, push: PushContext): SidecarScope {
   const sidecar =
     proxy.type === 'sidecar' ? push.sidecarFor(proxy.namespace, proxy.labels) : undefined;
-  const key = `scope|${proxy.type}|${proxy.namespace}|${objectId(sidecar)}`;
-  return memo(push, key, () => buildSidecarScope(proxy, push));
+  const exported = push.servicesVisibleTo(proxy.namespace);
+  const policy = push.mesh.outboundTrafficPolicy ?? '';
+  const key = `scope|${proxy.type}|${proxy.namespace}|${objectId(sidecar)}|${policy}`;
+  return memoOn(exported, key, () => buildSidecarScope(proxy, push));
 }
 
 /** Memo key part naming a shared scope (valid only with the push the scope came from). */
