@@ -12,6 +12,8 @@ import type { ClusterLoadAssignment } from '../gen/envoy/config/endpoint/v3/endp
 import type { RouteConfiguration } from '../gen/envoy/config/route/v3/route_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
+import type { Service } from '../model/service.js';
+import { memo, objectId } from '../translate/cache/push-memo.js';
 import { sharedEndpoints } from '../translate/cache/shared-endpoints.js';
 import { sharedSidecarScope } from '../translate/cache/shared-routing.js';
 import {
@@ -56,10 +58,16 @@ export function destinationRulePatch(
   const scope = sharedSidecarScope(proxy, push);
   const affected = (host: string): boolean =>
     changes.destinationRuleMayChange(proxy.namespace, host);
-  const services = visibleServices(proxy, push, {
-    isServiceVisible: (s) => scope.isServiceVisible(s) && affected(s.hostname),
-    outboundHosts,
-  });
+  const select = (): Service[] =>
+    visibleServices(proxy, push, {
+      isServiceVisible: (s) => scope.isServiceVisible(s) && affected(s.hostname),
+      outboundHosts,
+    });
+  // The same for every proxy of the scope (a gateway's host filter is its own).
+  const services =
+    outboundHosts === undefined
+      ? memo(push, `dr-patch-services|${objectId(changes)}|${objectId(scope)}`, select)
+      : select();
   const outbound = dedupeClusters(
     outboundClustersOf(proxy, push, services, scope.isServicePortVisible),
   );
