@@ -20,6 +20,7 @@ import {
   type FileChanges,
 } from '../mesh/mesh-changes.js';
 import { generateMesh, type PodInfo } from '../mesh/mesh-generator.js';
+import { formatResourceStats, resourceStats } from './resource-stats.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     let t = performance.now();
     for (const n of mesh.nodes) open({ id: n.id, metadata: n.metadata } as unknown as Node);
     console.log(`connect ${mesh.nodes.length} nodes: ${(performance.now() - t).toFixed(0)} ms`);
+    console.log(formatResourceStats(resourceStats(server.cache)));
     const only = process.argv.includes('--only')
       ? process.argv[process.argv.indexOf('--only') + 1]
       : undefined;
