@@ -21,7 +21,7 @@ ENV NODE_ENV=production
 # glibc keeps freed native memory in many arenas; these return it (see docs/performance.md).
 # `serve` would otherwise run itself again as a child to get them (src/cli/serve-malloc-tuning.ts):
 # set here, the server is the container's only process and receives SIGTERM directly.
-ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=262144
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=32768 MALLOC_TRIM_THRESHOLD_=262144
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

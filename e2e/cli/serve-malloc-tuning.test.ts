@@ -129,7 +129,7 @@ describe('serve with glibc malloc tuning (the CLI re-runs itself)', () => {
     const env = environOf(server);
     expect(TUNING.map((name) => `${name}=${env[name]}`)).toEqual([
       'MALLOC_ARENA_MAX=2',
-      'MALLOC_MMAP_THRESHOLD_=131072',
+      'MALLOC_MMAP_THRESHOLD_=32768',
       'MALLOC_TRIM_THRESHOLD_=262144',
     ]);
     expect(env.MINI_ISTIOD_MALLOC_TUNED_BY).toBe(String(run.cli.pid));

@@ -22,9 +22,12 @@ import { constants } from 'node:os';
 export const MALLOC_TUNING_ENV: Readonly<Record<string, string>> = {
   // Two arenas instead of 8 per core: freed memory is shared instead of stranded per thread.
   MALLOC_ARENA_MAX: '2',
-  // A fixed threshold (setting it disables glibc's dynamic raise): buffers of 128 KiB and more
-  // are mmapped and go back to the OS when freed.
-  MALLOC_MMAP_THRESHOLD_: '131072',
+  // A fixed threshold (setting it disables glibc's dynamic raise): buffers of 32 KiB and more
+  // (framed responses, most encoded clusters and listeners of a storm) are mmapped and go back
+  // to the OS when freed, instead of leaving holes in the heap that only its top can return.
+  // 32 KiB: ~45 MB less heap after a 2,000-proxy storm than 128 KiB; lower thresholds move the
+  // nghttp2 sessions' 16 KiB buffers into page-rounded mappings and cost more than they save.
+  MALLOC_MMAP_THRESHOLD_: '32768',
   // Free memory above 256 KiB at the top of the heap is returned to the OS.
   MALLOC_TRIM_THRESHOLD_: '262144',
 };

@@ -21,7 +21,7 @@ describe('mallocTuningEnv', () => {
       PATH: '/usr/bin',
       NODE_ENV: 'production',
       MALLOC_ARENA_MAX: '2',
-      MALLOC_MMAP_THRESHOLD_: '131072',
+      MALLOC_MMAP_THRESHOLD_: '32768',
       MALLOC_TRIM_THRESHOLD_: '262144',
       [MALLOC_TUNING_MARKER]: '4242',
     });
