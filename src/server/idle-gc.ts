@@ -104,6 +104,8 @@ export class IdleGc {
   private readonly utilization: () => () => number;
   /** Lowest footprint since the last collection (or since construction). */
   private baseline: number;
+  /** Largest rise of the footprint over the baseline seen since the last collection. */
+  private largestRise = 0;
 
   constructor(options: IdleGcOptions) {
     this.gc = options.gc;
@@ -114,15 +116,20 @@ export class IdleGc {
   }
 
   /**
-   * Call only while the server is quiet. Collects when the footprint grew by at least
-   * minGrowthBytes over the baseline, so a quiet period after little work (one new proxy, one
-   * small push) costs nothing; returns whether it collected.
+   * Call only while the server is quiet. Collects when the footprint rose by at least
+   * minGrowthBytes over a low point at some time since the last collection, so a quiet period
+   * after little work (one new proxy, one small push) costs nothing; returns whether it
+   * collected. A rise counts even when the footprint has come down since (V8 collected some of it
+   * itself, e.g. a storm after the memo release's collection): such a rise is the sign of a
+   * burst whose leftovers only a compacting collection gives back.
    */
   run(): boolean {
     if (!this.gc) return false;
-    if (this.observe() - this.baseline < this.minGrowthBytes) return false;
+    this.observe();
+    if (this.largestRise < this.minGrowthBytes) return false;
     this.gc();
     this.baseline = this.footprint();
+    this.largestRise = 0;
     return true;
   }
 
@@ -150,14 +157,14 @@ export class IdleGc {
   }
 
   /**
-   * The current footprint, lowering the baseline to it: V8 subtracts freed Buffers from its
-   * external memory some time after the collection that freed them, so the footprint measured
-   * right after a collection overstates what stays.
+   * Samples the footprint: lowers the baseline to it (V8 subtracts freed Buffers from its external
+   * memory some time after the collection that freed them, so the footprint measured right after
+   * a collection overstates what stays) and records the rise over the baseline.
    */
-  private observe(): number {
+  private observe(): void {
     const now = this.footprint();
     this.baseline = Math.min(this.baseline, now);
-    return now;
+    this.largestRise = Math.max(this.largestRise, now - this.baseline);
   }
 }
 

@@ -1,5 +1,5 @@
 // The idle collection: collects only after enough growth and once per growth, measures growth
-// from the lowest footprint since its last collection, waits for a quiet event loop and no push,
+// from the lowest footprint since its last collection (a rise that came down again counts), waits for a quiet event loop and no push,
 // follows its environment switch, runs after a memo release (never before a pending one), and
 // the real collector gives fragmented old-generation pages back.
 import { jest } from '@jest/globals';
@@ -38,6 +38,30 @@ describe('IdleGc.run', () => {
     expect(idle.run()).toBe(false);
     footprint = 260 * MB;
     expect(idle.run()).toBe(true);
+  });
+
+  it('counts a rise since the last collection even when the footprint came down again', () => {
+    let footprint = 400 * MB;
+    const gc = jest.fn(() => {
+      footprint = 300 * MB;
+    });
+    const idle = new IdleGc({ gc, footprint: () => footprint, minGrowthBytes: 128 * MB });
+    footprint = 600 * MB;
+    expect(idle.run()).toBe(true); // e.g. the memo release's collection, mid-storm
+    // The storm goes on: the heap rises by 200 MB, then V8 brings it down by itself.
+    footprint = 500 * MB;
+    jest.useFakeTimers();
+    const stop = idle.watch({ busy: () => true }); // samples once a second, busy or not
+    jest.advanceTimersByTime(1000);
+    footprint = 380 * MB;
+    jest.advanceTimersByTime(1000);
+    stop();
+    jest.useRealTimers();
+    expect(idle.run()).toBe(true);
+    expect(gc).toHaveBeenCalledTimes(2);
+    // And not again without a new rise.
+    footprint = 350 * MB;
+    expect(idle.run()).toBe(false);
   });
 
   it('never collects without a collector', () => {
