@@ -12,6 +12,7 @@ import type { ProxyResources } from '../translate/types.js';
 import type { Snapshot, SnapshotCache } from '../xds/snapshot-cache.js';
 import { nodeMetadata, type ConnectedProxy, type PushGeneration } from './connected-proxy.js';
 import { gatewayTranslateOptions } from './gateway-cluster-filter.js';
+import { withOwnWorkloadPatch } from './own-workload-patch.js';
 import { snapshotOf } from './proxy-snapshot.js';
 import { choosePushPath, type PushPath, type PushWork } from './push-path.js';
 import { ownListenerFacts, routingFastPathApplies } from './routing-delta.js';
@@ -95,6 +96,22 @@ export class ProxyPusher {
         // Chosen for endpoint-only pushes only, which carry a delta (translating is always safe).
         if (delta === undefined) return this.translateInto(nodeId, connected, target);
         const next = withEndpointDelta(served, proxy, push, delta, interner);
+        return this.commit(nodeId, connected, target, next);
+      }
+      case 'patch-own-workload': {
+        // Chosen for endpoint-only pushes only; without a patch (new listeners) translate.
+        const next =
+          delta === undefined
+            ? undefined
+            : withOwnWorkloadPatch(
+                served,
+                proxy,
+                push,
+                delta,
+                connected.localRoutes ?? [],
+                interner,
+              );
+        if (next === undefined) return this.translateInto(nodeId, connected, target);
         return this.commit(nodeId, connected, target, next);
       }
       case 'patch-routing': {

@@ -15,6 +15,7 @@ import {
   type EndpointDelta,
 } from './endpoint-delta.js';
 import { destinationRulePatchApplies } from './destination-rule-delta.js';
+import { ownWorkloadPatchApplies } from './own-workload-patch.js';
 import { gatewayDestinationHosts } from './gateway-cluster-filter.js';
 import {
   gatewayRoutingApplies,
@@ -26,6 +27,9 @@ import {
  * - `translate`: full translation (always correct; the fallback of every other path).
  * - `endpoints`: endpoint-only change reaching the proxy: its served snapshot with the affected
  *   load assignments rebuilt (endpoint-delta.ts).
+ * - `patch-own-workload`: endpoint-only change touching a sidecar's own workload (its pod is or
+ *   was an endpoint of a changed service, or one of its services changed): load assignments,
+ *   own clusters and virtualInbound rebuilt (own-workload-patch.ts).
  * - `patch-routing`: VirtualService-only change reaching a sidecar whose routing changed: its
  *   outbound listeners and route configs rebuilt (routing-delta.ts routingPatch).
  * - `patch-gateway-routing`: the same for a gateway whose clusters cannot change: all of its
@@ -43,6 +47,7 @@ import {
 export type PushPath =
   | 'translate'
   | 'endpoints'
+  | 'patch-own-workload'
   | 'patch-routing'
   | 'patch-gateway-routing'
   | 'patch-listeners'
@@ -83,8 +88,11 @@ export function choosePushPath(
   const { proxy } = connected;
   const { previous, delta, changes, security } = work;
   const { push } = work.target;
-  if (delta !== undefined && canApplyEndpointDelta(proxy, push, delta)) {
-    return endpointDeltaReaches(proxy, push, delta) ? 'endpoints' : 'skip';
+  if (delta !== undefined) {
+    if (canApplyEndpointDelta(proxy, push, delta)) {
+      return endpointDeltaReaches(proxy, push, delta) ? 'endpoints' : 'skip';
+    }
+    return ownWorkloadPatchApplies(connected) ? 'patch-own-workload' : 'translate';
   }
   if (security !== undefined) return security.reaches(proxy) ? 'patch-listeners' : 'skip';
   if (changes === undefined) return 'translate';

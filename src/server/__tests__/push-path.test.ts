@@ -27,12 +27,12 @@ const WORLD = BOOKINFO.split(/^---$/m)
   .filter((d) => !isDetailsEndpoints(d))
   .join('---');
 
-const detailsEndpoints = (ips: string[]): string => `apiVersion: v1
+const detailsEndpoints = (ips: string[], port = 9080): string => `apiVersion: v1
 kind: Endpoints
 metadata: {name: details, namespace: default}
 subsets:
 - addresses: [${ips.map((ip) => `{ip: ${ip}}`).join(', ')}]
-  ports: [{name: http, port: 9080}]`;
+  ports: [{name: http, port: ${port}}]`;
 
 const reviewsVs = (timeout: string, labels = '{}'): string => `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -95,6 +95,20 @@ const CHANGES = {
     name: 'details Endpoints',
     before: [detailsEndpoints(['10.244.1.11'])],
     after: [detailsEndpoints(['10.244.1.11', '10.244.1.12'])],
+    keys: ['Endpoints/default/details'],
+    endpointOnly: true,
+  },
+  endpointsPort: {
+    name: 'details Endpoints on another target port',
+    before: [detailsEndpoints(['10.244.1.11'])],
+    after: [detailsEndpoints(['10.244.1.11'], 9081)],
+    keys: ['Endpoints/default/details'],
+    endpointOnly: true,
+  },
+  endpointsOwnRemoved: {
+    name: 'details Endpoints without the details pod',
+    before: [detailsEndpoints(['10.244.1.11'])],
+    after: [detailsEndpoints(['10.244.1.12'])],
     keys: ['Endpoints/default/details'],
     endpointOnly: true,
   },
@@ -235,7 +249,14 @@ const CASES: (Visit & { path: PushPath })[] = [
   { change: CHANGES.endpoints, nodeId: PRODUCTPAGE, path: 'endpoints' },
   { change: CHANGES.endpoints, nodeId: GATEWAY, path: 'endpoints' },
   // The backend of the changed service: its inbound side may change.
-  { change: CHANGES.endpoints, nodeId: DETAILS, path: 'translate' },
+  { change: CHANGES.endpoints, nodeId: DETAILS, path: 'patch-own-workload' },
+  { change: CHANGES.endpoints, nodeId: DETAILS, withoutLocalRoutes: true, path: 'translate' },
+  // The pod now serves details on 9081: its inbound listener and cluster follow.
+  { change: CHANGES.endpointsPort, nodeId: DETAILS, path: 'patch-own-workload' },
+  { change: CHANGES.endpointsPort, nodeId: PRODUCTPAGE, path: 'endpoints' },
+  // The pod's service account leaves the SANs of the details clusters: every proxy translates.
+  { change: CHANGES.endpointsOwnRemoved, nodeId: DETAILS, path: 'translate' },
+  { change: CHANGES.endpointsOwnRemoved, nodeId: PRODUCTPAGE, path: 'translate' },
   { change: CHANGES.reviewsVs, nodeId: PRODUCTPAGE, path: 'patch-routing' },
   { change: CHANGES.reviewsVs, nodeId: PRODUCTPAGE, withoutLocalRoutes: true, path: 'translate' },
   { change: CHANGES.reviewsVs, nodeId: GATEWAY, path: 'skip' },
@@ -274,6 +295,7 @@ describe('choosePushPath', () => {
     const paths: PushPath[] = [
       'translate',
       'endpoints',
+      'patch-own-workload',
       'patch-routing',
       'patch-gateway-routing',
       'patch-listeners',
