@@ -11,6 +11,8 @@ export interface ResourceStats {
   contentBytes: number;
   typeMaps: number;
   distinctTypeMaps: number;
+  /** Per type (short name): objects beyond one per distinct content, and a sample name. */
+  duplicates: Record<string, { extra: number; sample: string }>;
 }
 
 export function resourceStats(cache: SnapshotCache): ResourceStats {
@@ -32,6 +34,18 @@ export function resourceStats(cache: SnapshotCache): ResourceStats {
   for (const r of objects) objectBytes += r.anyBytes.length;
   let contentBytes = 0;
   for (const n of contents.values()) contentBytes += n;
+  const seen = new Set<string>();
+  const duplicates: ResourceStats['duplicates'] = {};
+  for (const r of objects) {
+    const key = `${r.typeUrl}|${r.name}|${r.version}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      continue;
+    }
+    const type = r.typeUrl.slice(r.typeUrl.lastIndexOf('.') + 1);
+    const d = (duplicates[type] ??= { extra: 0, sample: r.name });
+    d.extra++;
+  }
   return {
     objects: objects.size,
     objectBytes,
@@ -39,10 +53,14 @@ export function resourceStats(cache: SnapshotCache): ResourceStats {
     contentBytes,
     typeMaps,
     distinctTypeMaps: maps.size,
+    duplicates,
   };
 }
 
 export function formatResourceStats(s: ResourceStats): string {
   const mb = (b: number): string => (b / 1048576).toFixed(1);
-  return `resources: ${s.objects} objects (${mb(s.objectBytes)} MB), ${s.contents} distinct contents (${mb(s.contentBytes)} MB); type maps: ${s.typeMaps}, ${s.distinctTypeMaps} distinct objects`;
+  const dup = Object.entries(s.duplicates)
+    .map(([type, d]) => `${type} +${d.extra} (e.g. ${d.sample})`)
+    .join(', ');
+  return `resources: ${s.objects} objects (${mb(s.objectBytes)} MB), ${s.contents} distinct contents (${mb(s.contentBytes)} MB)${dup ? `; held twice: ${dup}` : ''}; type maps: ${s.typeMaps}, ${s.distinctTypeMaps} distinct objects`;
 }
