@@ -3,6 +3,7 @@ import type { Node } from '../gen/envoy/config/core/v3/base_pb.js';
 import type { Proxy } from '../model/proxy.js';
 import type { PushContext } from '../model/push-context.js';
 import { ResourceInterner } from './proxy-snapshot.js';
+import { TypeMapInterner } from './type-map-interner.js';
 
 // Memory: a connected proxy keeps only its snapshot (encoded resources, shared with every proxy
 // that receives the same ones) in the cache, never its translated message objects: those of the
@@ -30,19 +31,21 @@ export interface ConnectedProxy {
 }
 
 /**
- * One push context with its sequence number and the interner counting the resources encoded
- * for it. Replaced as a whole on every rebuild; proxies connecting between two pushes are
- * translated with (and counted against) the current one.
+ * One push context with its sequence number, the interner counting the resources encoded for it
+ * and the one sharing equal per-type maps between its proxies' snapshots. Replaced as a whole on
+ * every rebuild; proxies connecting between two pushes are translated with (and counted
+ * against) the current one.
  */
 export interface PushGeneration {
   readonly push: PushContext;
   readonly seq: number;
   readonly interner: ResourceInterner;
+  readonly typeMaps: TypeMapInterner;
 }
 
-/** The generation of a newly built push context (with its own, empty interner). */
+/** The generation of a newly built push context (with its own, empty interners). */
 export function pushGeneration(push: PushContext, seq: number): PushGeneration {
-  return { push, seq, interner: new ResourceInterner() };
+  return { push, seq, interner: new ResourceInterner(), typeMaps: new TypeMapInterner() };
 }
 
 /** The node metadata proxy identity is parsed from (absent metadata: none). */

@@ -166,7 +166,8 @@ export class ProxyPusher {
 
   /**
    * Records that the proxy now holds `target`'s config and stores `next` as its snapshot in one
-   * setSnapshot call; undefined: the served snapshot already is that config (nothing changes).
+   * setSnapshot call, its per-type maps shared with equal ones of the generation
+   * (type-map-interner.ts); undefined: the served snapshot already is that config.
    */
   private commit(
     nodeId: string,
@@ -176,6 +177,7 @@ export class ProxyPusher {
   ): boolean {
     connected.push = target.push;
     connected.pushSeq = target.seq;
-    return next !== undefined && this.cache.setSnapshot(nodeId, next).size > 0;
+    if (next === undefined) return false;
+    return this.cache.setSnapshot(nodeId, target.typeMaps.internSnapshot(next)).size > 0;
   }
 }
