@@ -20,6 +20,7 @@ import { AdsServer } from '../xds/ads-server.js';
 import { Debouncer } from '../xds/debounce.js';
 import { SnapshotCache } from '../xds/snapshot-cache.js';
 import { XdsStatus } from '../xds/status.js';
+import { forgetViewResponses } from '../xds/view-response.js';
 import { ConfigErrorLog } from './config-error-log.js';
 import { DisconnectedProxies } from './disconnected-proxies.js';
 import {
@@ -102,7 +103,10 @@ export class DiscoveryServer {
     this.memoRelease = new MemoReleaseTimer(
       options.memoReleaseMs ?? 2000,
       () => this.pushing,
-      () => releaseMemo(this.current.push),
+      () => {
+        releaseMemo(this.current.push);
+        forgetViewResponses();
+      },
       true, // then compact the heap (idle-gc.ts)
     );
     this.disconnected = new DisconnectedProxies(options.keepDisconnectedMs ?? 30_000);

@@ -25,3 +25,4 @@ export {
   type XdsCounters,
 } from './status.js';
 export * from './type-urls.js';
+export { forgetViewResponses } from './view-response.js';

@@ -6,7 +6,6 @@ import { internNameSet } from './name-sets.js';
 import type { XdsResource } from './resource.js';
 import {
   EMPTY_VIEW,
-  namesIn,
   rebased,
   sameVersions,
   sizeOf,
@@ -17,10 +16,10 @@ import {
 } from './resource-view.js';
 import {
   GatedStream,
-  responseVersion,
   type StreamSink,
   type SubscribedTypeState,
 } from './stream-common.js';
+import { viewResponse } from './view-response.js';
 import {
   ENDPOINT_TYPE,
   isFullStateType,
@@ -159,8 +158,7 @@ export class SotwStream extends GatedStream<SotwTypeState> {
     // Nothing to send, and nothing to compute: the last response was cut from this very view.
     const unchanged = state.sent.from === current.from && state.sent.names === current.names;
     if (unchanged && !force && state.resumeVersion === undefined) return;
-    const resources = [...namesIn(current)].sort().map((n) => current.from.get(n) as XdsResource);
-    const version = responseVersion(resources);
+    const { resources, version } = viewResponse(current);
     if (state.resumeVersion !== undefined) {
       const resumed = this.options.resumeOnMatchingVersion && state.resumeVersion === version;
       state.resumeVersion = undefined;
@@ -214,7 +212,7 @@ export class SotwStream extends GatedStream<SotwTypeState> {
   }
 
   /** LDS/CDS: any difference (removals included); RDS/EDS: a new or changed resource. */
-  private differs(typeUrl: string, resources: XdsResource[], sent: ResourceView): boolean {
+  private differs(typeUrl: string, resources: readonly XdsResource[], sent: ResourceView): boolean {
     if (resources.some((r) => versionIn(sent, r.name) !== r.version)) return true;
     return isFullStateType(typeUrl) && resources.length !== sizeOf(sent);
   }
