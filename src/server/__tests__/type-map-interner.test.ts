@@ -68,6 +68,15 @@ describe('TypeMapInterner', () => {
     ).toBe(swapped);
   });
 
+  it('keeps a map interned by an earlier generation as it is, without counting it', () => {
+    const earlier = new TypeMapInterner();
+    const kept = mapOf(a, b);
+    earlier.intern(CDS, kept);
+    const current = new TypeMapInterner();
+    expect(current.intern(CDS, kept)).toBe(kept);
+    expect([current.distinct, current.shared]).toEqual([0, 0]);
+  });
+
   it('interns a snapshot type by type, returning it unchanged when nothing is replaced', () => {
     const interner = new TypeMapInterner();
     const one = new Map([[CDS, mapOf(a, b)]]);
