@@ -7,19 +7,24 @@
 // xDS layer encodes each message object once, see xds/resource.ts encodeResource).
 import type { PushContext } from '../../model/push-context.js';
 
-const memos = new WeakMap<PushContext, Map<string, unknown>>();
+const memos = new WeakMap<object, Map<string, unknown>>();
 let enabled = true;
 
 /** Memoization statistics since the last reset (benchmarks, tests). */
 export const memoStats = { hits: 0, misses: 0 };
 
-/** Returns the value memoized for `key` in this push, building it on first use. */
-export function memo<T>(push: PushContext, key: string, build: () => T): T {
+/** The value memoized for `key` in `owner`'s table, built on first use. */
+function lookup<T>(
+  tables: WeakMap<object, Map<string, unknown>>,
+  owner: object,
+  key: string,
+  build: () => T,
+): T {
   if (!enabled) return build();
-  let table = memos.get(push);
+  let table = tables.get(owner);
   if (table === undefined) {
     table = new Map();
-    memos.set(push, table);
+    tables.set(owner, table);
   }
   if (table.has(key)) {
     memoStats.hits++;
@@ -31,6 +36,11 @@ export function memo<T>(push: PushContext, key: string, build: () => T): T {
   return value;
 }
 
+/** Returns the value memoized for `key` in this push, building it on first use. */
+export function memo<T>(push: PushContext, key: string, build: () => T): T {
+  return lookup(memos, push, key, build);
+}
+
 const ownedMemos = new WeakMap<object, Map<string, unknown>>();
 
 /**
@@ -39,20 +49,7 @@ const ownedMemos = new WeakMap<object, Map<string, unknown>>();
  * service registry carried over unchanged). The key must hold everything else the builder reads.
  */
 export function memoOn<T>(owner: object, key: string, build: () => T): T {
-  if (!enabled) return build();
-  let table = ownedMemos.get(owner);
-  if (table === undefined) {
-    table = new Map();
-    ownedMemos.set(owner, table);
-  }
-  if (table.has(key)) {
-    memoStats.hits++;
-    return table.get(key) as T;
-  }
-  memoStats.misses++;
-  const value = build();
-  table.set(key, value);
-  return value;
+  return lookup(ownedMemos, owner, key, build);
 }
 
 /**
