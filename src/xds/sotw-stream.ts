@@ -14,11 +14,7 @@ import {
   type ResourceView,
   type TypeResources,
 } from './resource-view.js';
-import {
-  GatedStream,
-  type StreamSink,
-  type SubscribedTypeState,
-} from './stream-common.js';
+import { GatedStream, type StreamSink, type SubscribedTypeState } from './stream-common.js';
 import { viewResponse } from './view-response.js';
 import {
   ENDPOINT_TYPE,
