@@ -1,6 +1,10 @@
 # mini-istiod image: `docker build -t mini-istiod:dev .` (scripts/kind-up.sh does this for kind).
 FROM node:20-slim AS build
 WORKDIR /app
+# A C compiler for dist/native/malloc-trim.node (scripts/build-native.mjs); the image that runs
+# the server needs only the glibc it already has.
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # `prepare` (proto generation + tsc) needs the sources, so it runs after they are copied. Only
 # what the build reads is copied: never a host node_modules/ or dist/.
@@ -10,7 +14,7 @@ COPY package.json package-lock.json ./
 RUN npm install --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json buf.gen.yaml ./
 COPY protos ./protos
-COPY scripts/gen-protos.mjs ./scripts/
+COPY scripts/gen-protos.mjs scripts/build-native.mjs ./scripts/
 COPY src ./src
 COPY bin ./bin
 RUN npm run gen && npm run build && npm prune --omit=dev

@@ -16,6 +16,7 @@
 import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { sharedHeapTrim, type HeapTrim } from './native-heap-trim.js';
 
 /** A synchronous full collection that compacts the old generation. */
 export type CompactingGc = () => void;
@@ -85,6 +86,13 @@ export interface IdleGcOptions {
   minGrowthBytes?: number;
   /** Starts the sampler watch() reads once per interval; default loopUtilization. */
   utilization?: () => () => number;
+  /** Returns freed native memory to the OS (native-heap-trim.ts), trimDelayMs after each collection. */
+  trim?: HeapTrim;
+  /**
+   * V8 frees the Buffers a collection found dead on a background thread, shortly after the
+   * collection returns: the trim waits for that. Default 500 ms.
+   */
+  trimDelayMs?: number;
 }
 
 /** How watch() recognizes a quiet server. */
@@ -102,16 +110,22 @@ export class IdleGc {
   private readonly footprint: () => number;
   private readonly minGrowthBytes: number;
   private readonly utilization: () => () => number;
+  private readonly trim: HeapTrim | undefined;
+  private readonly trimDelayMs: number;
   /** Lowest footprint since the last collection (or since construction). */
   private baseline: number;
   /** Largest rise of the footprint over the baseline seen since the last collection. */
   private largestRise = 0;
+  /** The loop was busy in watch()'s latest interval. */
+  private loopBusy = false;
 
   constructor(options: IdleGcOptions) {
     this.gc = options.gc;
     this.footprint = options.footprint ?? heapFootprint;
     this.minGrowthBytes = options.minGrowthBytes ?? DEFAULT_MIN_GROWTH_BYTES;
     this.utilization = options.utilization ?? loopUtilization;
+    this.trim = options.trim;
+    this.trimDelayMs = options.trimDelayMs ?? 500;
     this.baseline = this.footprint();
   }
 
@@ -130,26 +144,45 @@ export class IdleGc {
     this.gc();
     this.baseline = this.footprint();
     this.largestRise = 0;
+    if (this.trim) setTimeout(this.trim, this.trimDelayMs).unref();
     return true;
+  }
+
+  /**
+   * run(), unless watch() saw the event loop busy in its latest interval: then the collection
+   * waits for watch() to find the loop quiet. Memory still in use at the end of a storm (responses
+   * queued on sockets, sessions being set up) would otherwise survive the collection, become
+   * garbage right after it, and stay: the footprint does not rise again, so nothing collects it.
+   */
+  runIfQuiet(): boolean {
+    return this.loopBusy ? false : this.run();
   }
 
   /**
    * Calls run() each time the event loop has been nearly idle for quietIntervals intervals in a
    * row while busy() is false: the quiet after work that no memo release follows, e.g. a storm
-   * of reconnecting proxies whose kept snapshots need no translation. Returns its stop function.
+   * of reconnecting proxies whose kept snapshots need no translation. When that run does not
+   * collect but the loop was busy since the last such quiet moment, it trims (without delay: no
+   * collection is freeing anything). Returns its stop function.
    */
   watch(quiet: QuietWatch): () => void {
     if (!this.gc) return () => {};
     const { busy, intervalMs = 1000, quietIntervals = 2, maxUtilization = 0.25 } = quiet;
     const sample = this.utilization();
     let quietSoFar = 0;
+    // Work since the last trim: its frees (closed sessions, sent frames) need no collection to
+    // reach malloc, so a quiet period after work trims even when it does not collect.
+    let workSinceTrim = false;
     const timer = setInterval(() => {
       this.observe();
-      const idle = sample() <= maxUtilization && !busy();
+      this.loopBusy = sample() > maxUtilization;
+      const idle = !this.loopBusy && !busy();
+      if (!idle) workSinceTrim = true;
       quietSoFar = idle ? quietSoFar + 1 : 0;
       if (quietSoFar < quietIntervals) return;
       quietSoFar = 0;
-      this.run();
+      if (!this.run() && workSinceTrim) this.trim?.();
+      workSinceTrim = false;
     }, intervalMs);
     // Never keeps the process alive on its own.
     timer.unref();
@@ -179,6 +212,9 @@ let shared: IdleGc | undefined;
  * off when IDLE_GC_ENV says so.
  */
 export function sharedIdleGc(): IdleGc {
-  shared ??= new IdleGc({ gc: idleGcEnabled() ? compactingGc() : undefined });
+  shared ??= new IdleGc({
+    gc: idleGcEnabled() ? compactingGc() : undefined,
+    trim: sharedHeapTrim().trim,
+  });
   return shared;
 }

@@ -4,7 +4,9 @@
 // connection rebuilds (and re-memoizes) what it needs, equal to what was dropped.
 //
 // The same quiet moment is when the heap left behind by the storm can be compacted (idle-gc.ts):
-// right after the release, so the dropped memo is collected too, and never while a push runs.
+// right after the release, so the dropped memo is collected too, and never while a push runs;
+// if the event loop is still busy sending (the end of a storm), the idle watch collects once it
+// is quiet instead.
 import { sharedIdleGc, type IdleGc } from './idle-gc.js';
 
 export class MemoReleaseTimer {
@@ -43,7 +45,7 @@ export class MemoReleaseTimer {
         return;
       }
       this.release();
-      this.idleGc?.run();
+      this.idleGc?.runIfQuiet();
     }, this.quietMs);
     // Never keeps the process alive on its own.
     this.timer.unref();

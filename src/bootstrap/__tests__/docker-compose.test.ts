@@ -128,6 +128,24 @@ describe('docker-compose demo', () => {
     expect(mounts(istiod).get(CONFIG)).toBe('/config');
   });
 
+  it("the image's build stage copies every script `npm run gen` and `npm run build` run", () => {
+    const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const scripts = [pkg.scripts.gen, pkg.scripts.build]
+      .flatMap((cmd) => cmd?.match(/scripts\/[\w.-]+\.mjs/g) ?? [])
+      .sort();
+    expect(scripts).toEqual(['scripts/build-native.mjs', 'scripts/gen-protos.mjs']);
+    const copied = [...dockerfile.matchAll(/^COPY (.+) \.\/scripts\/$/gm)].flatMap((m) =>
+      m[1].split(/\s+/),
+    );
+    for (const script of scripts) expect(copied).toContain(script);
+    // The compiler the native module needs is installed before the build runs.
+    expect(dockerfile.indexOf('gcc libc6-dev')).toBeGreaterThan(-1);
+    expect(dockerfile.indexOf('gcc libc6-dev')).toBeLessThan(dockerfile.indexOf('npm run build'));
+  });
+
   it('the mounted config loads without errors for every Envoy', async () => {
     for (const n of DOCKER_NODES) {
       const r = await runTranslate({ file: [CONFIG], nodeId: n.args.nodeId });

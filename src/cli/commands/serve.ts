@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DebugServer } from '../../debug/http-server.js';
 import { DiscoveryServer } from '../../server/discovery-server.js';
+import { sharedHeapTrim } from '../../server/native-heap-trim.js';
 import { FileSource } from '../../sources/file/file-source.js';
 import { ValidationWebhook } from '../../sources/kubernetes/webhook/webhook-server.js';
 import type { ConfigSource } from '../../sources/types.js';
@@ -135,6 +136,8 @@ async function runServe(opts: ServeOptions): Promise<void> {
     `mini-istiod ready: xDS on ${opts.xdsHost}:${xdsPort}, debug on http://${opts.debugHost}:${debugPort}` +
       (webhookPort ? `, admission webhook on :${webhookPort}` : ''),
   );
+  const heapTrim = sharedHeapTrim();
+  if (!heapTrim.trim) log(`freed native memory is not trimmed after storms: ${heapTrim.reason}`);
 
   // The listeners stay until the shutdown is done: a signal often arrives twice (Ctrl-C or a
   // process-group kill reaches both this process and a wrapper that forwards it: npm, or the

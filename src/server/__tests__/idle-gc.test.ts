@@ -184,6 +184,65 @@ describe('MemoReleaseTimer with an idle collection', () => {
   });
 });
 
+describe('MemoReleaseTimer at the end of a storm', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('leaves the collection to the watch while the loop is still busy, then collects and trims', () => {
+    const order: string[] = [];
+    let footprint = 0;
+    let utilization = 0.9; // still writing the storm's responses
+    const idle = new IdleGc({
+      gc: () => order.push('collect'),
+      footprint: () => footprint,
+      minGrowthBytes: 32 * MB,
+      utilization: () => () => utilization,
+      trim: () => order.push('trim') > 0,
+      trimDelayMs: 100,
+    });
+    const timer = new MemoReleaseTimer(
+      2000,
+      () => false,
+      () => order.push('release'),
+      idle,
+    );
+    footprint += 64 * MB;
+    timer.schedule();
+    jest.advanceTimersByTime(2000);
+    expect(order).toEqual(['release']);
+    jest.advanceTimersByTime(3000);
+    expect(order).toEqual(['release']);
+    utilization = 0.01;
+    jest.advanceTimersByTime(2000); // two quiet intervals
+    expect(order).toEqual(['release', 'collect']);
+    jest.advanceTimersByTime(100);
+    expect(order).toEqual(['release', 'collect', 'trim']);
+    // Quiet from now on: nothing more to collect or trim.
+    jest.advanceTimersByTime(10_000);
+    expect(order).toEqual(['release', 'collect', 'trim']);
+    timer.stop();
+  });
+
+  it('trims in a quiet moment after work that grew too little to collect', () => {
+    const order: string[] = [];
+    let utilization = 0.9;
+    const idle = new IdleGc({
+      gc: () => order.push('collect'),
+      footprint: () => 0,
+      utilization: () => () => utilization,
+      trim: () => order.push('trim') > 0,
+    });
+    const stop = idle.watch({ busy: () => false });
+    jest.advanceTimersByTime(3000);
+    utilization = 0;
+    jest.advanceTimersByTime(2000);
+    expect(order).toEqual(['trim']);
+    jest.advanceTimersByTime(10_000);
+    expect(order).toEqual(['trim']);
+    stop();
+  });
+});
+
 describe('compactingGc', () => {
   it('compacts a fragmented old generation and returns its pages', () => {
     const gc = compactingGc();
