@@ -59,10 +59,29 @@ function str(chunks: Chunk[], field: number, value: string | undefined): void {
   if (value) chunks.push({ field, payload: utf8.encode(value) });
 }
 
+/**
+ * Bytes that recur in every response (the type URL, the control plane), encoded once instead of
+ * once per response. Bounded, in case a caller passes ever new values.
+ */
+const recurring = new Map<string, Uint8Array>();
+function recurringBytes(key: string, encode: () => Uint8Array): Uint8Array {
+  let bytes = recurring.get(key);
+  if (bytes === undefined) {
+    bytes = encode();
+    if (recurring.size < 64) recurring.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** A proto3 string field whose value recurs across responses. */
+function recurringStr(chunks: Chunk[], field: number, value: string | undefined): void {
+  if (value) chunks.push({ field, payload: recurringBytes(value, () => utf8.encode(value)) });
+}
+
 /** `google.protobuf.Any { type_url = 1; value = 2; }` */
 export function encodeAny(typeUrl: string, value: Uint8Array): Uint8Array {
   const chunks: Chunk[] = [];
-  str(chunks, 1, typeUrl);
+  recurringStr(chunks, 1, typeUrl);
   if (value.length > 0) chunks.push({ field: 2, payload: value });
   return frame(chunks);
 }
@@ -83,7 +102,12 @@ export function encodeDeltaResource(
 /** `envoy.config.core.v3.ControlPlane { identifier = 1; }` */
 function controlPlane(chunks: Chunk[], field: number, identifier: string | undefined): void {
   if (identifier)
-    chunks.push({ field, payload: frame([{ field: 1, payload: utf8.encode(identifier) }]) });
+    chunks.push({
+      field,
+      payload: recurringBytes(`control_plane ${identifier}`, () =>
+        frame([{ field: 1, payload: utf8.encode(identifier) }]),
+      ),
+    });
 }
 
 export interface SotwResponseParts {
@@ -100,7 +124,7 @@ export function encodeDiscoveryResponse(r: SotwResponseParts): Uint8Array {
   const chunks: Chunk[] = [];
   str(chunks, 1, r.versionInfo);
   for (const any of r.resources) chunks.push({ field: 2, payload: any });
-  str(chunks, 4, r.typeUrl);
+  recurringStr(chunks, 4, r.typeUrl);
   str(chunks, 5, r.nonce);
   controlPlane(chunks, 6, r.controlPlaneId);
   return frame(chunks);
@@ -124,7 +148,7 @@ export function encodeDeltaDiscoveryResponse(r: DeltaResponseParts): Uint8Array 
   const chunks: Chunk[] = [];
   str(chunks, 1, r.systemVersionInfo);
   for (const res of r.resources) chunks.push({ field: 2, payload: res });
-  str(chunks, 4, r.typeUrl);
+  recurringStr(chunks, 4, r.typeUrl);
   str(chunks, 5, r.nonce);
   for (const name of r.removedResources) chunks.push({ field: 6, payload: utf8.encode(name) });
   controlPlane(chunks, 7, r.controlPlaneId);
