@@ -15,7 +15,7 @@ import {
   type TypeResources,
 } from './resource-view.js';
 import { GatedStream, type StreamSink, type SubscribedTypeState } from './stream-common.js';
-import { sharedFullResponse, viewResponse, type SharedResponse } from './view-response.js';
+import { viewResponse } from './view-response.js';
 import {
   ENDPOINT_TYPE,
   isFullStateType,
@@ -154,8 +154,7 @@ export class SotwStream extends GatedStream<SotwTypeState> {
     // Nothing to send, and nothing to compute: the last response was cut from this very view.
     const unchanged = state.sent.from === current.from && state.sent.names === current.names;
     if (unchanged && !force && state.resumeVersion === undefined) return;
-    const view = viewResponse(current);
-    const { resources, version } = view;
+    const { resources, version } = viewResponse(current);
     if (state.resumeVersion !== undefined) {
       const resumed = this.options.resumeOnMatchingVersion && state.resumeVersion === version;
       state.resumeVersion = undefined;
@@ -180,19 +179,14 @@ export class SotwStream extends GatedStream<SotwTypeState> {
       force || typeUrl !== ENDPOINT_TYPE
         ? resources
         : resources.filter((r) => versionIn(sent, r.name) !== r.version);
-    const encode = (nonce: string): Uint8Array =>
-      encodeDiscoveryResponse({
-        versionInfo: version,
-        resources: carried.map((r) => r.anyBytes),
-        typeUrl,
-        nonce,
-        controlPlaneId: this.sink.controlPlaneId,
-      });
-    const nextNonce = (): string => this.sink.nextNonce();
-    const { bytes, nonce } =
-      carried === resources
-        ? sharedFullResponse(view, this.sink.status, state.nonce, nextNonce, encode)
-        : ownResponse(nextNonce(), encode);
+    const nonce = this.sink.nextNonce();
+    const bytes = encodeDiscoveryResponse({
+      versionInfo: version,
+      resources: carried.map((r) => r.anyBytes),
+      typeUrl,
+      nonce,
+      controlPlaneId: this.sink.controlPlaneId,
+    });
     state.nonce = nonce;
     state.pending = true;
     state.sent = current;
@@ -218,8 +212,4 @@ export class SotwStream extends GatedStream<SotwTypeState> {
     if (resources.some((r) => versionIn(sent, r.name) !== r.version)) return true;
     return isFullStateType(typeUrl) && resources.length !== sizeOf(sent);
   }
-}
-
-function ownResponse(nonce: string, encode: (nonce: string) => Uint8Array): SharedResponse {
-  return { bytes: encode(nonce), nonce };
 }
