@@ -139,27 +139,44 @@ describe('IdleGc.watch', () => {
   });
 });
 
+/**
+ * A MemoReleaseTimer and its IdleGc (32 MB minimum growth), recording releases, collections and,
+ * when trimDelayMs is given, trims in `order`.
+ */
+function recordingRelease(opts: {
+  quietMs: number;
+  busy: () => boolean;
+  footprint: () => number;
+  utilization: () => number;
+  trimDelayMs?: number;
+}): { order: string[]; timer: MemoReleaseTimer } {
+  const order: string[] = [];
+  const idle = new IdleGc({
+    gc: () => order.push('collect'),
+    footprint: opts.footprint,
+    minGrowthBytes: 32 * MB,
+    utilization: () => opts.utilization,
+    trim: opts.trimDelayMs === undefined ? undefined : () => order.push('trim') > 0,
+    trimDelayMs: opts.trimDelayMs,
+  });
+  const timer = new MemoReleaseTimer(opts.quietMs, opts.busy, () => order.push('release'), idle);
+  return { order, timer };
+}
+
 describe('MemoReleaseTimer with an idle collection', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('collects right after the release, not before it, and not while a push runs', () => {
-    const order: string[] = [];
     let footprint = 0;
-    const idle = new IdleGc({
-      gc: () => order.push('collect'),
-      footprint: () => footprint,
-      minGrowthBytes: 32 * MB,
-      // The loop is idle throughout: only the pending release and busy() hold the watch back.
-      utilization: () => () => 0,
-    });
     let busy = false;
-    const timer = new MemoReleaseTimer(
-      3000,
-      () => busy,
-      () => order.push('release'),
-      idle,
-    );
+    const { order, timer } = recordingRelease({
+      quietMs: 3000,
+      busy: () => busy,
+      footprint: () => footprint,
+      // The loop is idle throughout: only the pending release and busy() hold the watch back.
+      utilization: () => 0,
+    });
     // A storm grew the heap; its last connection arms the release.
     footprint += 64 * MB;
     timer.schedule();
@@ -189,23 +206,15 @@ describe('MemoReleaseTimer at the end of a storm', () => {
   afterEach(() => jest.useRealTimers());
 
   it('leaves the collection to the watch while the loop is still busy, then collects and trims', () => {
-    const order: string[] = [];
     let footprint = 0;
     let utilization = 0.9; // still writing the storm's responses
-    const idle = new IdleGc({
-      gc: () => order.push('collect'),
+    const { order, timer } = recordingRelease({
+      quietMs: 2000,
+      busy: () => false,
       footprint: () => footprint,
-      minGrowthBytes: 32 * MB,
-      utilization: () => () => utilization,
-      trim: () => order.push('trim') > 0,
+      utilization: () => utilization,
       trimDelayMs: 100,
     });
-    const timer = new MemoReleaseTimer(
-      2000,
-      () => false,
-      () => order.push('release'),
-      idle,
-    );
     footprint += 64 * MB;
     timer.schedule();
     jest.advanceTimersByTime(2000);
